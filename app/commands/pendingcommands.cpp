@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Commands whose capability has not landed yet. Each parses --help and the
+// global flags like the real command will, then says plainly that it is not
+// available, with exit code 3 (a runtime failure, not a usage error).
+#include "cli/exitcode.h"
+#include "cli/globaloptions.h"
+#include "commands/commands.h"
+
+namespace switchyard::cli {
+
+namespace {
+
+int notYetAvailable(const char *command, const char *description, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description);
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    GlobalOptions::addTo(parser);
+    bool help = false;
+    // Sub-options of these commands are not defined yet, so only --help and
+    // the global flags are recognised; anything else is a usage error.
+    if (!parseCommandLine(parser, command, args, help))
+        return ExitUsage;
+    if (help)
+        return ExitOk;
+    printError(std::string("switchyard ") + command + ": not available in this build yet");
+    return ExitRuntime;
+}
+
+} // namespace
+
+int runStartCommand(const QStringList &args)
+{
+    return notYetAvailable("start", "Run the headless core with the config file's endpoints.", args);
+}
+
+int runApiCommand(const QStringList &args)
+{
+    return notYetAvailable("api", "Call the management API.", args);
+}
+
+int runPolicyCommand(const QStringList &args)
+{
+    return notYetAvailable("policy", "Validate or simulate a traffic policy.", args);
+}
+
+int runExprCommand(const QStringList &args)
+{
+    return notYetAvailable("expr", "Evaluate a CEL expression.", args);
+}
+
+int runCaCommand(const QStringList &args)
+{
+    return notYetAvailable("ca", "Local certificate authority.", args);
+}
+
+} // namespace switchyard::cli
