@@ -92,7 +92,11 @@ bool parseCommandLine(QCommandLineParser &parser, const QString &command, const 
         return false;
     }
     if (parser.isSet(help)) {
-        printOut(parser.helpText().toStdString());
+        // Without a QCoreApplication Qt cannot know the program name.
+        QString text = parser.helpText();
+        text.replace("<executable_name>", command.isEmpty() ? QStringLiteral("switchyard")
+                                                            : QStringLiteral("switchyard ") + command);
+        printOut(text.toStdString());
         helpShown = true;
     }
     return true;
