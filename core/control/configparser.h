@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "common/diagnostic.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard {
+
+// The YAML layer of the config loader: text in, a yaml-cpp node tree plus
+// the problems YAML itself has (tab indentation, syntax errors, several
+// documents, duplicate keys) out. Keeps the text so later steps can cut a
+// node's own source text out of it.
+class ConfigParser
+{
+public:
+    explicit ConfigParser(std::string text);
+    // m_lines points into m_text.
+    ConfigParser(const ConfigParser &) = delete;
+    ConfigParser &operator=(const ConfigParser &) = delete;
+
+    // Parses the one document of the text and reports every YAML-level
+    // problem. Returns nullopt when there is no usable tree (syntax error,
+    // tab indentation); a Null node for an empty file. Duplicate keys do not
+    // stop parsing: the first occurrence is the one the tree reader uses.
+    std::optional<YAML::Node> parse(DiagnosticList &diagnostics);
+
+    // The file's own text of a block mapping or list, dedented to the node's
+    // column, so that line L / column C of the result is line
+    // mark.line + L - 1 / column C + mark.column - 1 of the file. Comment
+    // lines left of the node become empty lines. nullopt for flow nodes or
+    // when the cut-out text would not load as the same kind of node.
+    std::optional<std::string> blockText(const YAML::Node &node) const;
+
+    // Where the `-` of an empty list item is. yaml-cpp marks an empty node
+    // at the token after it; unknown when the dash cannot be found.
+    SourcePosition emptyItemPosition(const YAML::Node &node) const;
+
+private:
+    void checkTabs(DiagnosticList &diagnostics);
+    void checkKeys(const YAML::Node &node, const std::string &path, int depth, DiagnosticList &diagnostics);
+
+    std::string m_text;
+    std::vector<std::string_view> m_lines;
+    int m_firstTabLine = 0;
+    std::vector<std::pair<int, int>> m_reportedKeys;
+};
+
+} // namespace switchyard
