@@ -33,6 +33,16 @@ std::string joinNames(std::span<const std::string_view> names)
     return out;
 }
 
+// How a value that is not the wanted scalar is named: "'abc'", "the string \"200\"", "a list".
+std::string shown(const PolicyNode &value)
+{
+    if (value.isPlainScalar())
+        return "'" + value.scalar + "'";
+    if (value.isScalar())
+        return "the string \"" + value.scalar + "\"";
+    return std::string(value.describe());
+}
+
 std::string entries(long long n)
 {
     return std::to_string(n) + (n == 1 ? " entry" : " entries");
@@ -59,7 +69,7 @@ void ActionConfigChecker::check(const ActionSchema &schema, const PolicyAction &
     else
         checkMembers(schema.fields, PolicyNode{}, std::string(schema.type), missingAt);
     if (schema.rule)
-        schema.rule(config, phase, m_diagnostics);
+        schema.rule(action, phase, m_diagnostics);
 }
 
 void ActionConfigChecker::checkMembers(std::span<const FieldSchema> fields, const PolicyNode &map,
@@ -94,7 +104,7 @@ void ActionConfigChecker::checkMembers(std::span<const FieldSchema> fields, cons
 void ActionConfigChecker::checkCount(const FieldSchema &field, const PolicyNode &value)
 {
     const auto count = static_cast<long long>(value.children.size());
-    const std::string name(field.name);
+    const std::string name = "'" + std::string(field.name) + "'";
     if (count == 0 && field.min > 0) {
         m_diagnostics.error(name + " must not be empty", value.position, value.path);
         return;
@@ -144,10 +154,15 @@ bool ActionConfigChecker::checkString(const FieldSchema &field, const PolicyNode
     }
     if (!field.allowed.empty()
         && std::find(field.allowed.begin(), field.allowed.end(), text) == field.allowed.end()) {
-        std::string message = name + " must be " + (field.allowed.size() == 1 ? "" : "one of ") + joinNames(field.allowed)
-                              + ", not '" + text + "'";
+        // Long value lists (webhook providers) are left to the docs.
+        const bool listValues = field.allowed.size() <= 8;
+        std::string message = listValues ? name + " must be " + (field.allowed.size() == 1 ? "" : "one of ")
+                                               + joinNames(field.allowed) + ", not '" + text + "'"
+                                         : name + " cannot be '" + text + "'";
         if (const std::string near = closestMatch(text, field.allowed); !near.empty())
             message += "; did you mean '" + near + "'?";
+        else if (!listValues)
+            message += "; docs/traffic-policy.md lists the accepted values";
         m_diagnostics.error(message, value.position, value.path);
         return false;
     }
@@ -184,7 +199,7 @@ bool ActionConfigChecker::checkString(const FieldSchema &field, const PolicyNode
 
 void ActionConfigChecker::checkField(const FieldSchema &field, const PolicyNode &value)
 {
-    const std::string name(field.name);
+    const std::string name = "'" + std::string(field.name) + "'";
     if (value.isNull() && field.type != FieldType::Any) {
         m_diagnostics.error(name + " has no value", value.position, value.path);
         return;
@@ -194,13 +209,15 @@ void ActionConfigChecker::checkField(const FieldSchema &field, const PolicyNode 
     case FieldType::Integer: {
         const auto v = value.isPlainScalar() ? PolicyValues::parseInteger(value.scalar) : std::nullopt;
         if (!v) {
-            m_diagnostics.error(name + " must be an integer, not "
-                                    + (value.isPlainScalar() ? "'" + value.scalar + "'" : std::string(value.describe())),
+            m_diagnostics.error(name + " must be an integer, not " + shown(value),
                                 value.position, value.path);
             return;
         }
         const bool hasLow = field.min != 0 || field.max != 0;
-        if ((hasLow && *v < field.min) || (field.max != 0 && *v > field.max))
+        if (field.min == field.max && hasLow && *v != field.min)
+            m_diagnostics.error(name + " must be " + std::to_string(field.min) + ", not " + value.scalar, value.position,
+                                value.path);
+        else if ((hasLow && *v < field.min) || (field.max != 0 && *v > field.max))
             m_diagnostics.error(name + " must be " + rangeText(std::to_string(field.min), std::to_string(field.max), hasLow, field.max != 0)
                                     + ", not " + value.scalar,
                                 value.position, value.path);
@@ -209,8 +226,7 @@ void ActionConfigChecker::checkField(const FieldSchema &field, const PolicyNode 
     case FieldType::Number: {
         const auto v = value.isPlainScalar() ? PolicyValues::parseNumber(value.scalar) : std::nullopt;
         if (!v) {
-            m_diagnostics.error(name + " must be a number, not "
-                                    + (value.isPlainScalar() ? "'" + value.scalar + "'" : std::string(value.describe())),
+            m_diagnostics.error(name + " must be a number, not " + shown(value),
                                 value.position, value.path);
             return;
         }
@@ -222,8 +238,7 @@ void ActionConfigChecker::checkField(const FieldSchema &field, const PolicyNode 
     }
     case FieldType::Boolean:
         if (!value.isPlainScalar() || !PolicyValues::parseBoolean(value.scalar))
-            m_diagnostics.error(name + " must be true or false, not "
-                                    + (value.isScalar() ? "'" + value.scalar + "'" : std::string(value.describe())),
+            m_diagnostics.error(name + " must be true or false, not " + shown(value),
                                 value.position, value.path);
         return;
     case FieldType::Duration: {
@@ -312,7 +327,11 @@ void ActionConfigChecker::checkField(const FieldSchema &field, const PolicyNode 
         }
         return;
     case FieldType::Cel:
-        if (!value.isScalar() || value.scalar.empty()) {
+        if (value.isScalar() && value.scalar.empty()) {
+            m_diagnostics.error(name + " must not be empty", value.position, value.path);
+            return;
+        }
+        if (!value.isScalar()) {
             m_diagnostics.error(name + " must be a CEL expression, not " + std::string(value.describe()),
                                 value.position, value.path);
             return;

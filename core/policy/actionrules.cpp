@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/actionrules.h"
 
-#include "policy/policynode.h"
+#include "policy/policydocument.h"
 #include "policy/policyvalues.h"
 
 #include <map>
@@ -43,13 +43,15 @@ bool statusForbidsBody(long long status)
 
 } // namespace
 
-void ActionRules::addHeaders(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::addHeaders(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     checkHeaderMap(config.find("headers"), diagnostics, true);
 }
 
-void ActionRules::removeHeaders(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::removeHeaders(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *headers = config.find("headers");
     if (!headers || !headers->isSequence())
         return;
@@ -59,8 +61,9 @@ void ActionRules::removeHeaders(const PolicyNode &config, PolicyPhase, Diagnosti
     }
 }
 
-void ActionRules::customResponse(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::customResponse(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *body = config.find("body");
     const PolicyNode *content = config.find("content");
     if (body && content) {
@@ -77,36 +80,40 @@ void ActionRules::customResponse(const PolicyNode &config, PolicyPhase, Diagnost
     }
 }
 
-void ActionRules::deny(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics)
+void ActionRules::deny(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *status = config.find("status_code");
     if (status && phase == PolicyPhase::TcpConnect)
-        diagnostics.warning("status_code has no effect in on_tcp_connect: deny closes the connection",
+        diagnostics.warning("'status_code' has no effect in on_tcp_connect: deny closes the connection",
                             status->keyPosition, status->path);
 }
 
-void ActionRules::forwardInternal(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::forwardInternal(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     if (const PolicyNode *binding = config.find("binding"))
         diagnostics.warning("'binding' is no longer needed: forward-internal always targets internal endpoints",
                             binding->keyPosition, binding->path);
 }
 
-void ActionRules::restrictIps(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::restrictIps(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     if (const PolicyNode *policies = config.find("ip_policies")) {
-        diagnostics.error("ip_policies is not supported by Switchyard: it needs IP Policy objects from the ngrok "
+        diagnostics.error("'ip_policies' is not supported by Switchyard: it needs IP Policy objects from the ngrok "
                           "service; list the CIDRs in 'allow' and 'deny' instead",
                           policies->keyPosition, policies->path);
         return;
     }
     if (!config.find("allow") && !config.find("deny"))
         diagnostics.error("restrict-ips needs 'allow' or 'deny' (or both)",
-                          config.keyPosition.known() ? config.keyPosition : config.position, config.path);
+                          config.keyPosition.known() ? config.keyPosition : action.typePosition, action.path);
 }
 
-void ActionRules::basicAuth(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::basicAuth(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *credentials = config.find("credentials");
     if (!credentials || !credentials->isSequence())
         return;
@@ -130,49 +137,52 @@ void ActionRules::basicAuth(const PolicyNode &config, PolicyPhase, DiagnosticLis
     if (const PolicyNode *realm = config.find("realm"); realm && realm->isScalar()) {
         for (char ch : realm->scalar) {
             if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e || ch == '"') {
-                diagnostics.error("realm must be printable ASCII without '\"'", realm->position, realm->path);
+                diagnostics.error("'realm' must be printable ASCII without '\"'", realm->position, realm->path);
                 break;
             }
         }
     }
 }
 
-void ActionRules::setVars(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::setVars(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *vars = config.find("vars");
     if (!vars)
         return;
     if (!vars->isSequence()) {
-        diagnostics.error("vars must be a list of single-key maps, as in '- name: value', not "
+        diagnostics.error("'vars' must be a list of single-key maps, as in '- name: value', not "
                               + std::string(vars->describe()),
                           vars->position, vars->path);
         return;
     }
     if (vars->children.empty())
-        diagnostics.error("vars must not be empty", vars->position, vars->path);
+        diagnostics.error("'vars' must not be empty", vars->position, vars->path);
     for (const PolicyNode &item : vars->children) {
         if (!item.isMap() || item.children.size() != 1)
-            diagnostics.error("each entry of vars must be a map with exactly one key, as in '- name: value'",
+            diagnostics.error("each entry of 'vars' must be a map with exactly one key, as in '- name: value'",
                               item.position, item.path);
     }
 }
 
-void ActionRules::terminateTls(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::terminateTls(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *cert = config.find("server_certificate");
     const PolicyNode *key = config.find("server_private_key");
     if (cert && !key)
-        diagnostics.error("server_certificate needs server_private_key as well", cert->keyPosition, cert->path);
+        diagnostics.error("'server_certificate' needs 'server_private_key' as well", cert->keyPosition, cert->path);
     if (key && !cert)
-        diagnostics.error("server_private_key needs server_certificate as well", key->keyPosition, key->path);
+        diagnostics.error("'server_private_key' needs 'server_certificate' as well", key->keyPosition, key->path);
     const PolicyNode *minVersion = config.find("min_version");
     const PolicyNode *maxVersion = config.find("max_version");
     if (minVersion && maxVersion && minVersion->scalar == "1.3" && maxVersion->scalar == "1.2")
-        diagnostics.error("min_version 1.3 is above max_version 1.2", minVersion->position, minVersion->path);
+        diagnostics.error("'min_version' 1.3 is above 'max_version' 1.2", minVersion->position, minVersion->path);
 }
 
-void ActionRules::jwtValidation(const PolicyNode &config, PolicyPhase, DiagnosticList &diagnostics)
+void ActionRules::jwtValidation(const PolicyAction &action, PolicyPhase, DiagnosticList &diagnostics)
 {
+    const PolicyNode &config = action.config;
     const PolicyNode *jws = config.find("jws");
     const PolicyNode *algorithms = jws ? jws->find("allowed_algorithms") : nullptr;
     if (!algorithms)

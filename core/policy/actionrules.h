@@ -6,24 +6,23 @@
 
 namespace switchyard {
 
-class PolicyNode;
+struct PolicyAction;
 
-// The cross-field rules of single actions (ActionSchema::rule). Each gets
-// the action's config (a map, or null when absent) after the field table
-// has checked the types.
+// The cross-field rules of single actions (ActionSchema::rule). Each runs
+// after the field table has checked the config's types.
 class ActionRules
 {
 public:
-    static void addHeaders(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void removeHeaders(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void customResponse(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void deny(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void forwardInternal(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void restrictIps(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void basicAuth(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void setVars(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void terminateTls(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
-    static void jwtValidation(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void addHeaders(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void removeHeaders(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void customResponse(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void deny(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void forwardInternal(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void restrictIps(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void basicAuth(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void setVars(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void terminateTls(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
+    static void jwtValidation(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
 };
 
 } // namespace switchyard

@@ -21,9 +21,12 @@ enum class Termination {
     UnlessOnErrorContinue, // forward-internal: not with `on_error: continue`
 };
 
+struct PolicyAction;
+
 // Cross-field rules an action has beyond its field table (both `body` and
-// `content`, CIDR lists, credential shapes…). `config` is a map or null.
-using ActionConfigRule = void (*)(const PolicyNode &config, PolicyPhase phase, DiagnosticList &diagnostics);
+// `content`, CIDR lists, credential shapes…). The action's config is a map
+// or null.
+using ActionConfigRule = void (*)(const PolicyAction &action, PolicyPhase phase, DiagnosticList &diagnostics);
 
 // Everything Switchyard knows about one action type.
 struct ActionSchema

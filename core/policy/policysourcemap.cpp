@@ -3,6 +3,8 @@
 
 #include "policy/policynode.h"
 
+#include <cstdlib>
+
 namespace switchyard {
 
 PolicySourceMap::PolicySourceMap(std::string text, int firstLine, int firstColumn)
@@ -55,19 +57,31 @@ SourcePosition PolicySourceMap::locateFlow(const PolicyNode &scalar, int index) 
     const bool sq = scalar.style == PolicyNode::ScalarStyle::SingleQuoted;
     if (dq || sq)
         ++p;
-    for (int i = 0; i < index && p < t.size(); ++i) {
+    // Counts decoded bytes, as expression columns do: an escape such as
+    // \u00e9 yields as many bytes as its UTF-8 encoding.
+    for (int produced = 0; produced < index && p < t.size();) {
         const char c = t[p];
         if (c == '\n') {
             ++p;
             while (p < t.size() && (t[p] == ' ' || t[p] == '\t'))
                 ++p;
+            ++produced;
         } else if (dq && c == '\\' && p + 1 < t.size()) {
             const char e = t[p + 1];
-            p += e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+            const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+            if (digits > 0) {
+                const unsigned long code = std::strtoul(t.substr(p + 2, digits).c_str(), nullptr, 16);
+                produced += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+            } else {
+                produced += e == 'N' || e == '_' ? 2 : e == 'L' || e == 'P' ? 3 : 1;
+            }
+            p += 2 + digits;
         } else if (sq && c == '\'' && p + 1 < t.size() && t[p + 1] == '\'') {
             p += 2;
+            ++produced;
         } else {
             ++p;
+            ++produced;
         }
     }
     const SourcePosition local = localOf(static_cast<int>(std::min(p, t.size())));

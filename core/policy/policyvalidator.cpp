@@ -14,7 +14,7 @@ namespace {
 
 std::string schemeFamily(Scheme s)
 {
-    return isHttpFamily(s) ? "http or https" : std::string(toString(s));
+    return isHttpFamily(s) ? "http:// or https://" : std::string(toString(s)) + "://";
 }
 
 std::string joinPhases(unsigned phases)
@@ -123,7 +123,8 @@ private:
                                     action.typePosition, action.path);
             }
             const ActionSchema *schema = checkAction(phase, action, phaseValid);
-            if (schema && !terminator && terminates(*schema, action))
+            // An action that is invalid in this phase already has its error; it ends nothing.
+            if (schema && !terminator && schema->allowedIn(phase.phase) && terminates(*schema, action))
                 terminator = &action;
         }
     }
@@ -139,28 +140,28 @@ private:
             m_diagnostics.error(message, action.typePosition, action.path + ".type");
             return nullptr;
         }
-        if (schema->authentication)
-            checkSingleAuthentication(action);
         if (!schema->supported()) {
             m_diagnostics.error("action '" + action.type + "' is not supported by Switchyard: it needs "
                                     + std::string(schema->unsupportedReason),
                                 action.typePosition, action.path + ".type");
             return nullptr;
         }
+        if (schema->authentication)
+            checkSingleAuthentication(action);
         if (!schema->allowedIn(phase.phase)) {
             m_diagnostics.error(action.type + " cannot be used in " + std::string(toString(phase.phase))
                                     + "; it works in " + joinPhases(schema->phases),
                                 action.typePosition, action.path + ".type");
         } else if (phaseValid && !(schema->schemes & schemeBit(m_endpoint.scheme))) {
             m_diagnostics.error(action.type + " works only on " + joinSchemes(schema->schemes)
-                                    + " endpoints, not on a " + std::string(toString(m_endpoint.scheme)) + " endpoint",
+                                    + " endpoints, not on " + std::string(toString(m_endpoint.scheme)) + " endpoints",
                                 action.typePosition, action.path + ".type");
         }
         std::vector<EmbeddedExpression> expressions;
         ActionConfigChecker(m_diagnostics, expressions, m_doc.sourceMap.get()).check(*schema, action, phase.phase);
         for (const EmbeddedExpression &e : expressions) {
             if (e.source.find_first_not_of(" \t\r\n") == std::string::npos) {
-                m_diagnostics.error("empty ${} interpolation", locate(*e.node, e.column), e.node->path);
+                m_diagnostics.error("empty ${} interpolation", locate(*e.node, e.column - 2), e.node->path);
                 continue;
             }
             compile(*e.node, e.column, e.source, phase.phase);
@@ -191,21 +192,20 @@ private:
         const std::string &text = urlNode->scalar;
         auto url = EndpointUrl::parse(text);
         if (!url) {
-            m_diagnostics.error("forward-internal url is not a valid endpoint URL: " + url.message(),
+            m_diagnostics.error("forward-internal 'url' is not a valid endpoint URL: " + url.message(),
                                 urlNode->position, urlNode->path);
             return;
         }
         if (!url->isInternal()) {
-            m_diagnostics.error("forward-internal url must name an internal endpoint (a host ending in .internal), not '"
+            m_diagnostics.error("forward-internal 'url' must name an internal endpoint (a host ending in .internal), not '"
                                     + text + "'",
                                 urlNode->position, urlNode->path);
             return;
         }
         if (isHttpFamily(url->scheme()) != isHttpFamily(m_endpoint.scheme)
             || (!isHttpFamily(m_endpoint.scheme) && url->scheme() != m_endpoint.scheme)) {
-            m_diagnostics.error("forward-internal from a " + std::string(toString(m_endpoint.scheme))
-                                    + " endpoint must target an " + schemeFamily(m_endpoint.scheme)
-                                    + " internal endpoint, not '" + text + "'",
+            m_diagnostics.error("forward-internal must target an internal endpoint of the same protocol ("
+                                    + schemeFamily(m_endpoint.scheme) + "), not '" + text + "'",
                                 urlNode->position, urlNode->path);
             return;
         }
@@ -282,6 +282,8 @@ private:
         if (http && phaseEndsAllTraffic(main))
             return;
         const std::string phaseName(toString(main));
+        const std::string terminators = http ? "(custom-response, deny, forward-internal or close-connection)"
+                                             : "(deny, forward-internal or close-connection)";
         const std::string why = ", because a cloud endpoint has no upstream to pass the rest to";
         const PolicyPhaseRules *rules = m_doc.phase(main);
         if (!rules || rules->rules.empty()) {
@@ -289,8 +291,7 @@ private:
                                             : (m_doc.sourceMap ? m_doc.sourceMap->fromLocal(0, 0) : SourcePosition{1, 1, 0});
             m_diagnostics.error("this cloud endpoint does not end all traffic: add " + phaseName
                                     + " with a last rule that has no expressions and a terminating action "
-                                      "(custom-response, deny, forward-internal or close-connection)"
-                                    + why,
+                                    + terminators + why,
                                 at, rules ? rules->path : std::string());
             return;
         }
@@ -298,9 +299,7 @@ private:
         m_diagnostics.error("this cloud endpoint does not end all traffic: the last rule of " + phaseName
                                 + (last.unconditional() ? " has no terminating action" : " has expressions")
                                 + "; end " + phaseName
-                                + " with a rule without expressions and a terminating action (custom-response, "
-                                  "deny, forward-internal or close-connection)"
-                                + why,
+                                + " with a rule without expressions and a terminating action " + terminators + why,
                             last.position, last.path);
     }
 
