@@ -244,16 +244,16 @@ private:
                                       rule.position, rule.path);
                 continue;
             }
-            if (rule.unconditional() && ruleTerminates(rule))
+            if (rule.unconditional() && ruleTerminates(rule, phase.phase))
                 ender = &rule;
         }
     }
 
-    static bool ruleTerminates(const PolicyRule &rule)
+    static bool ruleTerminates(const PolicyRule &rule, PolicyPhase phase)
     {
         for (const PolicyAction &action : rule.actions) {
             const ActionSchema *schema = ActionSchemas::find(action.type);
-            if (schema && schema->supported() && terminates(*schema, action))
+            if (schema && schema->supported() && schema->allowedIn(phase) && terminates(*schema, action))
                 return true;
         }
         return false;
@@ -265,7 +265,7 @@ private:
         if (!rules)
             return false;
         for (const PolicyRule &rule : rules->rules) {
-            if (rule.unconditional() && ruleTerminates(rule))
+            if (rule.unconditional() && ruleTerminates(rule, p))
                 return true;
         }
         return false;
