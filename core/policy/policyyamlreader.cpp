@@ -110,6 +110,14 @@ public:
                                 out.position, out.path);
             return false;
         }
+        // Aliases share nodes in yaml-cpp but are copied here, so a few
+        // anchors can expand exponentially ("billion laughs").
+        if (++m_nodes > PolicyYamlReader::MaxNodes) {
+            m_diagnostics.error("the policy has more than " + std::to_string(PolicyYamlReader::MaxNodes)
+                                    + " values (are aliases expanding it?)",
+                                out.position, out.path);
+            return false;
+        }
         const YAML::Mark mark = node.Mark();
         if (mark.pos >= 0 && !out.position.known()) {
             out.position = m_source.fromLocal(mark.line, mark.column);
@@ -198,6 +206,7 @@ private:
 
     const PolicySourceMap &m_source;
     DiagnosticList &m_diagnostics;
+    int m_nodes = 0;
 };
 
 } // namespace

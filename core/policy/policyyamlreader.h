@@ -19,6 +19,7 @@ class PolicyYamlReader
 public:
     // Nesting deeper than this is refused (untrusted input).
     static constexpr int MaxDepth = 64;
+    static constexpr int MaxNodes = 20000;
 
     // The root node, Kind::Null for an empty document; nullopt when the text
     // cannot be parsed (the reasons are in `diagnostics`).

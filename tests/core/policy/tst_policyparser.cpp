@@ -275,6 +275,15 @@ void TestPolicyParser::deepNestingIsRefused()
     QVERIFY(!PolicyParser::parse(deep, diagnostics));
     QCOMPARE(QString::fromStdString(diagnostics.format("p")),
              QString("p:1:82: error: the policy nests more than 64 levels deep\n"));
+    DiagnosticList aliases;
+    QVERIFY(!PolicyParser::parse(std::string("a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                                             "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                             "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                             "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"),
+                                 aliases));
+    QCOMPARE(QString::fromStdString(aliases.format("p")),
+             QString("p: error: the policy has more than 20000 values (are aliases expanding it?)\n"));
     DiagnosticList json;
     QVERIFY(!PolicyParser::parse(std::string(100, '[') + std::string(100, ']'), json));
     QCOMPARE(QString::fromStdString(json.format("p")),
