@@ -217,6 +217,14 @@ std::optional<PolicyNode> PolicyYamlReader::read(const PolicySourceMap &source, 
     const std::string &text = source.text();
     PolicyNode root;
     root.path = pathPrefix;
+    // yaml-cpp 0.7 can loop forever on a NUL byte (found by the fuzzer); no
+    // policy text has one.
+    if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+        const SourcePosition local = source.localOf(static_cast<int>(nul));
+        diagnostics.error("the policy contains a NUL byte; is it a binary file?",
+                          source.fromLocal(local.line, local.column, 1), pathPrefix);
+        return std::nullopt;
+    }
     if (onlyCommentsAndSpace(text))
         return root;
 
