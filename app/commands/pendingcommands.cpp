@@ -39,11 +39,6 @@ int runApiCommand(const QStringList &args)
     return notYetAvailable("api", "Call the management API.", args);
 }
 
-int runPolicyCommand(const QStringList &args)
-{
-    return notYetAvailable("policy", "Validate or simulate a traffic policy.", args);
-}
-
 int runExprCommand(const QStringList &args)
 {
     return notYetAvailable("expr", "Evaluate a CEL expression.", args);
