@@ -129,13 +129,14 @@ CertificateCache::LeafPtr CertificateCache::loadFromDisk(const std::string &host
 
 void CertificateCache::saveToDisk(const LeafCertificate &leaf) const
 {
-    // Best effort: a leaf that cannot be stored still serves this run, and
-    // the next run mints a new one.
+    // Best effort and without fsync (this runs inside a TLS handshake): a
+    // leaf that cannot be stored, or is lost in a crash, is simply minted
+    // again.
     if (!PrivateFile::ensureDirectory(m_leavesDirectory, 0700))
         return;
     const std::string bundle = leaf.bundlePem();
     if (!bundle.empty())
-        (void)PrivateFile::writeAtomically(leafPath(leaf.hostname()), bundle, 0600);
+        (void)PrivateFile::writeAtomically(leafPath(leaf.hostname()), bundle, 0600, false);
 }
 
 } // namespace switchyard

@@ -59,7 +59,8 @@ Result<void> PrivateFile::ensureDirectory(const std::string &path, unsigned mode
     return {};
 }
 
-Result<void> PrivateFile::writeAtomically(const std::string &path, std::string_view data, unsigned mode)
+Result<void> PrivateFile::writeAtomically(const std::string &path, std::string_view data, unsigned mode,
+                                          bool durable)
 {
     // mkstemp creates the file 0600 and exclusively, so the key is never
     // readable by others, not even for an instant.
@@ -84,7 +85,7 @@ Result<void> PrivateFile::writeAtomically(const std::string &path, std::string_v
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd.get()) != 0)
+    if (durable && ::fsync(fd.get()) != 0)
         return fail("fsync");
     if (::close(fd.release()) != 0)
         return fail("close");

@@ -26,9 +26,11 @@ struct PrivateFile
 
     // Replaces `path` atomically: writes a temporary file in the same
     // directory, which carries `mode` from its creation (before any byte is
-    // written), fsyncs it and renames it over `path`. Readers see the old
-    // file or the new one, never a partial write.
-    static Result<void> writeAtomically(const std::string &path, std::string_view data, unsigned mode);
+    // written), fsyncs it (when durable) and renames it over `path`. Readers
+    // see the old file or the new one, never a partial write. Caches that
+    // can be rebuilt pass durable = false to keep fsync off hot paths.
+    static Result<void> writeAtomically(const std::string &path, std::string_view data, unsigned mode,
+                                        bool durable = true);
 
     // Reads a regular file owned by this user, refusing symbolic links and
     // files larger than maxBytes. A missing file is an error whose code is
