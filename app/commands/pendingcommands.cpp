@@ -44,9 +44,4 @@ int runExprCommand(const QStringList &args)
     return notYetAvailable("expr", "Evaluate a CEL expression.", args);
 }
 
-int runCaCommand(const QStringList &args)
-{
-    return notYetAvailable("ca", "Local certificate authority.", args);
-}
-
 } // namespace switchyard::cli
