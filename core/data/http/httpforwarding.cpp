@@ -104,7 +104,9 @@ HttpResponseHead HttpForwarding::prepareClientResponse(const HttpResponseHead &h
     out.status = head.status;
     out.reason = head.reason;
     out.contentLength = head.contentLength;
-    out.keepAlive = head.keepAlive;
+    // The upstream connection's persistence is not the client's: only a
+    // close-delimited body forces the client connection to end.
+    out.keepAlive = true;
     out.upgrade = head.upgrade;
     out.framing = head.framing;
 

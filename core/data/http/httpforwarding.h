@@ -43,7 +43,9 @@ public:
     // or until-close body becomes chunked for HTTP/1.1 clients and
     // close-delimited (framing UntilClose, Connection: close, keepAlive
     // false) for HTTP/1.0 clients; Content-Length is kept as parsed; a 101
-    // keeps "Connection: upgrade" + the upstream's Upgrade value.
+    // keeps "Connection: upgrade" + the upstream's Upgrade value. keepAlive
+    // in the result is false only when framing forces the client connection
+    // to close; the caller still honours the request's own keepAlive.
     static HttpResponseHead prepareClientResponse(const HttpResponseHead &head,
                                                   HttpVersion clientVersion = HttpVersion::Http11);
 };
