@@ -21,6 +21,39 @@ std::string_view trimOws(std::string_view s)
     return s;
 }
 
+bool matches(const HttpHeaderField &f, std::string_view name)
+{
+    if (f.lowerName.size() != name.size())
+        return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        if (f.lowerName[i] != lowerAscii(name[i]))
+            return false;
+    }
+    return true;
+}
+
+// Calls fn(element) for each non-empty, OWS-trimmed element of the
+// comma-separated values of `name`; stops when fn returns true.
+template<typename Fn>
+bool forEachElement(const std::vector<HttpHeaderField> &fields, std::string_view name, Fn fn)
+{
+    for (const auto &f : fields) {
+        if (!matches(f, name))
+            continue;
+        std::string_view v = f.value;
+        while (!v.empty()) {
+            const auto comma = v.find(',');
+            const std::string_view element = trimOws(v.substr(0, comma));
+            if (!element.empty() && fn(element))
+                return true;
+            if (comma == std::string_view::npos)
+                break;
+            v.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 std::string HttpHeaders::toLower(std::string_view text)
@@ -80,16 +113,14 @@ bool HttpHeaders::contains(std::string_view name) const
 
 std::size_t HttpHeaders::count(std::string_view name) const
 {
-    const std::string key = toLower(name);
-    return static_cast<std::size_t>(std::count_if(
-        m_fields.begin(), m_fields.end(), [&](const HttpHeaderField &f) { return f.lowerName == key; }));
+    return static_cast<std::size_t>(
+        std::count_if(m_fields.begin(), m_fields.end(), [&](const HttpHeaderField &f) { return matches(f, name); }));
 }
 
 std::optional<std::string_view> HttpHeaders::value(std::string_view name) const
 {
-    const std::string key = toLower(name);
     for (const auto &f : m_fields) {
-        if (f.lowerName == key)
+        if (matches(f, name))
             return std::string_view(f.value);
     }
     return std::nullopt;
@@ -97,10 +128,9 @@ std::optional<std::string_view> HttpHeaders::value(std::string_view name) const
 
 std::vector<std::string_view> HttpHeaders::values(std::string_view name) const
 {
-    const std::string key = toLower(name);
     std::vector<std::string_view> out;
     for (const auto &f : m_fields) {
-        if (f.lowerName == key)
+        if (matches(f, name))
             out.emplace_back(f.value);
     }
     return out;
@@ -109,25 +139,16 @@ std::vector<std::string_view> HttpHeaders::values(std::string_view name) const
 std::vector<std::string> HttpHeaders::tokens(std::string_view name) const
 {
     std::vector<std::string> out;
-    for (std::string_view v : values(name)) {
-        while (!v.empty()) {
-            const auto comma = v.find(',');
-            const std::string_view element = trimOws(v.substr(0, comma));
-            if (!element.empty())
-                out.push_back(toLower(element));
-            if (comma == std::string_view::npos)
-                break;
-            v.remove_prefix(comma + 1);
-        }
-    }
+    forEachElement(m_fields, name, [&](std::string_view element) {
+        out.push_back(toLower(element));
+        return false;
+    });
     return out;
 }
 
 bool HttpHeaders::hasToken(std::string_view name, std::string_view token) const
 {
-    const std::string key = toLower(token);
-    const auto all = tokens(name);
-    return std::find(all.begin(), all.end(), key) != all.end();
+    return forEachElement(m_fields, name, [&](std::string_view element) { return equalsIgnoreCase(element, token); });
 }
 
 } // namespace switchyard

@@ -3,7 +3,19 @@
 
 #include "data/http/httpsyntax.h"
 
+#include <algorithm>
+
 namespace switchyard {
+
+namespace {
+
+// HTAB, SP, VCHAR and obs-text: what a field value may hold (RFC 9110 §5.5).
+bool isPlainFieldByte(unsigned char c)
+{
+    return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+} // namespace
 
 HttpHeadScanner::HttpHeadScanner(Mode mode, const HttpLimits &limits)
     : m_mode(mode), m_limits(limits)
@@ -39,6 +51,20 @@ HttpHeadScanner::LineResult HttpHeadScanner::fail(int status, std::string reason
 HttpHeadScanner::Step HttpHeadScanner::scan(std::string_view data)
 {
     for (std::size_t i = 0; i < data.size(); ++i) {
+        // Fast path: the middle of a field line is mostly ordinary bytes;
+        // take a run of them at once (the checks below see every other byte).
+        if (!m_inStartLine && !m_sawCr && !m_line.empty() && m_bytes < m_limits.maxHeadSize) {
+            const std::size_t limit = std::min(data.size(), i + (m_limits.maxHeadSize - m_bytes));
+            std::size_t j = i;
+            while (j < limit && isPlainFieldByte(static_cast<unsigned char>(data[j])))
+                ++j;
+            if (j > i) {
+                m_line.append(data.data() + i, j - i);
+                m_bytes += j - i;
+                i = j - 1;
+                continue;
+            }
+        }
         const auto c = static_cast<unsigned char>(data[i]);
         if (++m_bytes > m_limits.maxHeadSize) {
             fail(431, m_mode == Mode::Trailers ? "trailer section too large" : "message head too large");
