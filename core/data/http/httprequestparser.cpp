@@ -100,8 +100,9 @@ bool interpretRequest(HttpRawHead &raw, const HttpLimits &limits, HttpRequestHea
     head.keepAlive = decision.keepAlive;
     head.upgrade = decision.upgrade;
     head.expectContinue = false;
+    // RFC 9110 §10.1.1: a 100-continue expectation in HTTP/1.0 is ignored.
     for (std::string_view v : raw.headers.values("expect")) {
-        if (HttpHeaders::equalsIgnoreCase(httpsyntax::trimOws(v), "100-continue"))
+        if (raw.version == HttpVersion::Http11 && HttpHeaders::equalsIgnoreCase(httpsyntax::trimOws(v), "100-continue"))
             head.expectContinue = true;
     }
     head.targetForm = target->form;

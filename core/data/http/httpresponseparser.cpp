@@ -53,6 +53,9 @@ bool interpretResponse(HttpRawHead &raw, const PendingRequest &request, HttpResp
     if (status == 101) {
         if (!request.upgradeRequested)
             return refuse(error, "101 Switching Protocols without an upgrade request");
+        // We only ever ask for WebSocket; anything else would be a tunnel we never agreed to.
+        if (!raw.headers.hasToken("upgrade", "websocket") || !raw.headers.hasToken("connection", "upgrade"))
+            return refuse(error, "101 Switching Protocols to something other than websocket");
         decision.upgrade = true;
         decision.framing = HttpBodyFraming::None;
     } else if ((status >= 100 && status < 200) || status == 204 || status == 304 || request.method == "HEAD") {

@@ -154,6 +154,8 @@ void TestHttpRequestParser::rows_data()
     QTest::newRow("18 bad second request") << raw("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\nX : y\r\n\r\n") << "REQ GET /a none ka=1|END|ERROR 400";
     // Row 19
     QTest::newRow("19 Expect 100-continue") << raw("POST /u HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\ntest") << "REQ POST /u cl=4 ka=1 expect|BODY test|END|OK";
+    QTest::newRow("19 Expect ignored in 1.0") << raw("POST /u HTTP/1.0\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx") << "REQ POST /u cl=1 ka=0 1.0|BODY x|END|CLOSED";
+    QTest::newRow("19 other expectation") << raw("POST /u HTTP/1.1\r\nHost: a\r\nExpect: something\r\nContent-Length: 1\r\n\r\nx") << "REQ POST /u cl=1 ka=1|BODY x|END|OK";
     // Chunked bodies with extensions and trailers.
     QTest::newRow("chunked with extensions and trailers") << chunked + "5;name=value;q=\"quoted; string\"\r\nhello\r\nA\r\n0123456789\r\n0;last\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n" << "REQ POST / chunked ka=1|BODY hello0123456789|TRAILERS X-Checksum=abc;X-Other=1|END|OK";
     QTest::newRow("chunked upper-case hex") << chunked + "A\r\n0123456789\r\n0\r\n\r\n" << "REQ POST / chunked ka=1|BODY 0123456789|END|OK";

@@ -57,6 +57,8 @@ void TestHttpResponseParser::rows_data()
     QTest::newRow("HTTP/2.0 status line") << QByteArray("HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n") << get << false << false << "ERROR 502";
     QTest::newRow("obs-fold") << QByteArray("HTTP/1.1 200 OK\r\nX: a\r\n b\r\nContent-Length: 0\r\n\r\n") << get << false << false << "ERROR 502";
     QTest::newRow("101 without upgrade request") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n") << get << false << false << "ERROR 502";
+    QTest::newRow("101 to h2c") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: h2c\r\n\r\n") << get << true << false << "ERROR 502";
+    QTest::newRow("101 without Connection: upgrade") << QByteArray("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n") << get << true << false << "ERROR 502";
     QTest::newRow("unsolicited response") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") << QStringList{} << false << false << "ERROR 502";
     QTest::newRow("second response unsolicited") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") << get << false << false << "RESP 200 cl=0 ka=1|END|ERROR 502";
     QTest::newRow("truncated body at eof") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc") << get << false << true << "RESP 200 cl=10 ka=1|BODY abc|ERROR 502";
