@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target for the HTTP/1.1 codec (proxy-hardening §11 row 50).
 // The first input byte picks the mode: even = requests, odd = responses
-// (bit 1: to HEAD requests). Checked properties:
+// (bit 1: to HEAD requests); bit 2: tiny limits, so the 413/414/431 paths
+// are reached by short inputs. Checked properties:
 //  1. no crash / leak / UB (run under ASan+UBSan);
 //  2. the transcript does not depend on how the input is split
 //     (whole vs. byte-by-byte);
@@ -216,13 +217,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         return 0;
     const std::uint8_t mode = data[0];
     const std::string_view input(reinterpret_cast<const char *>(data + 1), size - 1);
+    HttpLimits limits;
+    if ((mode & 4) != 0) {
+        limits.maxHeadSize = 200;
+        limits.maxHeaderCount = 4;
+        limits.maxTargetLength = 32;
+        limits.maxBodySize = 64;
+        limits.maxChunkLineLength = 24;
+        limits.underscoreHeaders = UnderscoreHeaderAction::Reject;
+    }
     if ((mode & 1) == 0) {
-        run(input, [](Collector &c) { return std::make_unique<HttpRequestParser>(c); }, false, false);
+        run(input, [&limits](Collector &c) { return std::make_unique<HttpRequestParser>(c, limits); }, false,
+            false);
     } else {
         const bool head = (mode & 2) != 0;
         run(input,
-            [head](Collector &c) {
-                auto p = std::make_unique<HttpResponseParser>(c);
+            [head, &limits](Collector &c) {
+                auto p = std::make_unique<HttpResponseParser>(c, limits);
                 for (int i = 0; i < 8; ++i)
                     p->expectResponse(head ? "HEAD" : "GET", true);
                 return p;
