@@ -16,7 +16,8 @@ class HttpMessageHandler
 public:
     virtual ~HttpMessageHandler() = default;
     virtual void onBody(std::string_view data) = 0;
-    // Only for chunked messages that carried trailer fields; before onMessageComplete.
+    // Only for chunked messages that carried trailer fields (after dropping
+    // those RFC 9110 §6.5.1 forbids, see README.md); before onMessageComplete.
     virtual void onTrailers(HttpHeaders trailers) = 0;
     virtual void onMessageComplete() = 0;
 };

@@ -4,9 +4,30 @@
 #include <llhttp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <string_view>
 
 namespace switchyard {
+
+namespace {
+
+// Fields that must not arrive as trailers (RFC 9110 §6.5.1: framing,
+// routing, connection control, authentication, content processing), nor
+// our own error header. Dropped so no later hop can merge them into a head.
+constexpr std::array<std::string_view, 19> ForbiddenTrailers = {
+    "content-length", "transfer-encoding", "trailer", "host", "connection", "keep-alive",
+    "proxy-connection", "te", "upgrade", "authorization", "proxy-authorization",
+    "proxy-authenticate", "www-authenticate", "cookie", "set-cookie", "content-encoding",
+    "content-type", "content-range", "switchyard-error-code",
+};
+
+bool forbiddenTrailer(const HttpHeaderField &f)
+{
+    return std::find(ForbiddenTrailers.begin(), ForbiddenTrailers.end(), f.lowerName) != ForbiddenTrailers.end();
+}
+
+} // namespace
 
 // llhttp sees exactly the bytes of each head. It never parses a body: its
 // on_headers_complete answers 1 ("no body"), so its lenient body and
@@ -159,7 +180,15 @@ HttpFeedResult HttpParserEngine::feed(std::string_view data)
             if (step.outcome == HttpHeadScanner::Outcome::Error)
                 return fail(pos, m_scanner.error());
             if (step.outcome == HttpHeadScanner::Outcome::Complete) {
-                if (!m_scanner.head().headers.empty())
+                auto &fields = m_scanner.head().headers.fields();
+                const auto underscore = [](const HttpHeaderField &f) { return f.name.find('_') != std::string::npos; };
+                if (m_role == Role::Request && std::any_of(fields.begin(), fields.end(), underscore)) {
+                    if (m_limits.underscoreHeaders == UnderscoreHeaderAction::Reject)
+                        return fail(pos, HttpParseError{400, "trailer name with underscore"});
+                    fields.erase(std::remove_if(fields.begin(), fields.end(), underscore), fields.end());
+                }
+                fields.erase(std::remove_if(fields.begin(), fields.end(), forbiddenTrailer), fields.end());
+                if (!fields.empty())
                     m_delegate.onTrailers(std::move(m_scanner.head().headers));
                 completeMessage();
             }

@@ -158,6 +158,9 @@ void TestHttpRequestParser::rows_data()
     QTest::newRow("19 other expectation") << raw("POST /u HTTP/1.1\r\nHost: a\r\nExpect: something\r\nContent-Length: 1\r\n\r\nx") << "REQ POST /u cl=1 ka=1|BODY x|END|OK";
     // Chunked bodies with extensions and trailers.
     QTest::newRow("chunked with extensions and trailers") << chunked + "5;name=value;q=\"quoted; string\"\r\nhello\r\nA\r\n0123456789\r\n0;last\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n" << "REQ POST / chunked ka=1|BODY hello0123456789|TRAILERS X-Checksum=abc;X-Other=1|END|OK";
+    QTest::newRow("forbidden trailers dropped") << chunked + "1\r\na\r\n0\r\nContent-Length: 5\r\nHost: evil\r\nTransfer-Encoding: chunked\r\nX-Ok: 1\r\nAuthorization: x\r\n\r\n" << "REQ POST / chunked ka=1|BODY a|TRAILERS X-Ok=1|END|OK";
+    QTest::newRow("only forbidden trailers") << chunked + "0\r\nConnection: close\r\n\r\n" << "REQ POST / chunked ka=1|END|OK";
+    QTest::newRow("underscore trailer dropped") << chunked + "0\r\nX_Y: 1\r\nX-Z: 2\r\n\r\n" << "REQ POST / chunked ka=1|TRAILERS X-Z=2|END|OK";
     QTest::newRow("chunked upper-case hex") << chunked + "A\r\n0123456789\r\n0\r\n\r\n" << "REQ POST / chunked ka=1|BODY 0123456789|END|OK";
     QTest::newRow("TE upper-case CHUNKED") << raw("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n") << "REQ POST / chunked ka=1|END|OK";
     QTest::newRow("CL 0") << raw("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n") << "REQ POST / cl=0 ka=1|END|OK";
