@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/http/httpsyntax.h"
 
+#include <array>
 #include <limits>
 
 namespace switchyard::httpsyntax {
 
+namespace {
+
+constexpr std::array<bool, 256> makeTcharTable()
+{
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        table[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}
+
+constexpr std::array<bool, 256> TcharTable = makeTcharTable();
+
+} // namespace
+
 bool isTchar(unsigned char c)
 {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
+    return TcharTable[c];
 }
 
 bool isToken(std::string_view s)
