@@ -204,7 +204,7 @@ Result<Account> Store::createAccount(Account account)
 
 Result<std::vector<Account>> Store::accounts()
 {
-    auto stmt = SqliteStatement::prepare(m_db.handle(), "SELECT id, name, created_at FROM accounts ORDER BY created_at, id");
+    auto stmt = SqliteStatement::prepare(m_db.handle(), "SELECT id, name, created_at FROM accounts ORDER BY created_at, rowid");
     if (!stmt)
         return cannot("read accounts", stmt.error());
     std::vector<Account> result;
