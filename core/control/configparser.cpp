@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/configparser.h"
 
+#include "common/yamltabs.h"
+
 #include "control/configyamlnode.h"
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 namespace switchyard {
 
@@ -15,23 +16,15 @@ namespace {
 // similar depth with a syntax error.
 constexpr int MaxDepth = 256;
 
-std::size_t leadingSpaces(std::string_view line)
-{
-    const std::size_t n = line.find_first_not_of(' ');
-    return n == std::string_view::npos ? line.size() : n;
-}
-
 bool isBlank(std::string_view line)
 {
     return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
-// A line that ends in a block scalar indicator (`key: |`, `- >-`): the lines
-// after it that are indented deeper are text, where tabs are allowed.
-bool startsBlockScalar(std::string_view line)
+std::size_t leadingSpaces(std::string_view line)
 {
-    static const std::regex header(R"((^|[\s:-])[|>][0-9+-]{0,2}[ \t]*(#.*)?$)");
-    return std::regex_search(line.begin(), line.end(), header);
+    const std::size_t n = line.find_first_not_of(' ');
+    return n == std::string_view::npos ? line.size() : n;
 }
 
 std::string syntaxMessage(const std::string &yamlMessage)
@@ -60,28 +53,11 @@ ConfigParser::ConfigParser(std::string text)
 
 void ConfigParser::checkTabs(DiagnosticList &diagnostics)
 {
-    int blockParentIndent = -1; // >= 0 inside a block scalar
-    for (std::size_t i = 0; i < m_lines.size(); ++i) {
-        const std::string_view line = m_lines[i];
-        const std::size_t spaces = leadingSpaces(line);
-        if (blockParentIndent >= 0) {
-            if (isBlank(line) || spaces > static_cast<std::size_t>(blockParentIndent))
-                continue;
-            blockParentIndent = -1;
-        }
-        const std::size_t content = line.find_first_not_of(" \t");
-        if (content == std::string_view::npos || line[content] == '#')
-            continue;
-        const std::size_t tab = line.substr(0, content).find('\t');
-        if (tab != std::string_view::npos) {
-            const int lineNo = static_cast<int>(i) + 1;
-            diagnostics.error("tab character in indentation; YAML indents with spaces only",
-                              SourcePosition{lineNo, static_cast<int>(tab) + 1, 1});
-            if (m_firstTabLine == 0)
-                m_firstTabLine = lineNo;
-        }
-        if (startsBlockScalar(line))
-            blockParentIndent = static_cast<int>(spaces);
+    for (const YamlTabs::Position &tab : YamlTabs::find(m_text)) {
+        const int lineNo = tab.line + 1;
+        diagnostics.error(YamlTabs::Message, SourcePosition{lineNo, tab.column + 1, 1});
+        if (m_firstTabLine == 0)
+            m_firstTabLine = lineNo;
     }
 }
 

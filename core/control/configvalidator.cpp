@@ -4,6 +4,7 @@
 #include "common/hostport.h"
 #include "control/configendpointreader.h"
 #include "control/configparser.h"
+#include "control/configpolicychecker.h"
 #include "control/endpointregistry.h"
 
 #include <array>
@@ -59,9 +60,10 @@ std::string endpointLabel(const EndpointConfig &cfg)
 
 } // namespace
 
-ConfigValidator::ConfigValidator(const ConfigParser &parser, std::string baseDir)
+ConfigValidator::ConfigValidator(const ConfigParser &parser, std::string baseDir, const ExpressionCompiler *compiler)
     : m_parser(parser)
     , m_baseDir(std::move(baseDir))
+    , m_compiler(compiler)
 {}
 
 std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, DiagnosticList &diagnostics) const
@@ -121,6 +123,12 @@ std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, Diag
 
     checkNames(entries, diagnostics);
     checkConflicts(entries, diagnostics);
+
+    std::vector<const EndpointConfig *> withPolicies;
+    for (const ConfigEndpointEntry &entry : entries)
+        if (entry.routable)
+            withPolicies.push_back(&entry.config);
+    ConfigPolicyChecker(m_compiler).check(withPolicies, diagnostics);
 
     if (diagnostics.errorCount() != errorsBefore)
         return std::nullopt;

@@ -15,6 +15,7 @@ namespace switchyard {
 
 class ConfigParser;
 struct ConfigEndpointEntry;
+class ExpressionCompiler;
 
 // Turns a parsed version 3 document into a ConfigFile: the top level, the
 // `agent:` section, each endpoint (ConfigEndpointReader), and the checks
@@ -23,7 +24,8 @@ struct ConfigEndpointEntry;
 class ConfigValidator
 {
 public:
-    ConfigValidator(const ConfigParser &parser, std::string baseDir);
+    // `compiler` checks the CEL expressions of the policies (nullptr: shape only).
+    ConfigValidator(const ConfigParser &parser, std::string baseDir, const ExpressionCompiler *compiler = nullptr);
 
     std::optional<ConfigFile> validate(const YAML::Node &root, DiagnosticList &diagnostics) const;
 
@@ -35,6 +37,7 @@ private:
 
     const ConfigParser &m_parser;
     std::string m_baseDir;
+    const ExpressionCompiler *m_compiler;
 };
 
 } // namespace switchyard

@@ -19,12 +19,21 @@ bool isHex(char c)
 
 bool JsonSyntaxChecker::looksLikeJson(std::string_view text)
 {
-    for (char c : text) {
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-            continue;
-        return c == '{' || c == '[';
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    std::size_t i = 0;
+    while (i < text.size() && space(text[i]))
+        ++i;
+    if (i == text.size())
+        return false;
+    if (text[i] == '[')
+        return true;
+    if (text[i] != '{')
+        return false;
+    // "{on_http_request: [...]}" is a YAML flow mapping (how YAML writers emit
+    // an inline policy), not broken JSON: keys meant as JSON are quoted.
+    for (++i; i < text.size() && space(text[i]); ++i) {
     }
-    return false;
+    return i == text.size() || text[i] == '"' || text[i] == '\'' || text[i] == '}';
 }
 
 std::optional<JsonSyntaxChecker::Problem> JsonSyntaxChecker::check(std::string_view text)

@@ -25,8 +25,8 @@ public:
 
     static std::optional<Problem> check(std::string_view text);
 
-    // True when the first meaningful character is '{' or '[': the document
-    // is meant as JSON.
+    // True when the document is meant as JSON: it opens with '[' or with '{'
+    // and a quoted key (an unquoted key is a YAML flow mapping).
     static bool looksLikeJson(std::string_view text);
 
 private:

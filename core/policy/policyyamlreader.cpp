@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/policyyamlreader.h"
 
+#include "common/yamltabs.h"
+
 #include "policy/jsonsyntaxchecker.h"
 
 // GCC 12 flags yaml-cpp 0.7's node headers with a false -Wdangling-pointer.
@@ -28,25 +30,10 @@ std::string childPath(const std::string &parent, const std::string &key)
 // ("illegal block entry") does not say so. Blank lines may hold tabs.
 bool reportTabs(const PolicySourceMap &source, DiagnosticList &diagnostics)
 {
-    const std::string &t = source.text();
-    bool found = false;
-    int line = 0;
-    for (std::size_t start = 0; start <= t.size(); ++line) {
-        std::size_t end = t.find('\n', start);
-        if (end == std::string::npos)
-            end = t.size();
-        const std::string_view text(t.data() + start, end - start);
-        const std::size_t firstText = text.find_first_not_of(" \t\r");
-        const std::string_view indent = text.substr(0, firstText == std::string_view::npos ? 0 : firstText);
-        const std::size_t tab = indent.find('\t');
-        if (tab != std::string_view::npos) {
-            diagnostics.error("tab character in indentation; YAML must be indented with spaces",
-                              source.fromLocal(line, static_cast<int>(tab), 1));
-            found = true;
-        }
-        start = end + 1;
-    }
-    return found;
+    const auto tabs = YamlTabs::find(source.text());
+    for (const YamlTabs::Position &tab : tabs)
+        diagnostics.error(YamlTabs::Message, source.fromLocal(tab.line, tab.column, 1));
+    return !tabs.empty();
 }
 
 // yaml-cpp recurses per flow level; refuse absurd nesting before it does.
