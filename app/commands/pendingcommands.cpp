@@ -44,11 +44,6 @@ int runPolicyCommand(const QStringList &args)
     return notYetAvailable("policy", "Validate or simulate a traffic policy.", args);
 }
 
-int runExprCommand(const QStringList &args)
-{
-    return notYetAvailable("expr", "Evaluate a CEL expression.", args);
-}
-
 int runCaCommand(const QStringList &args)
 {
     return notYetAvailable("ca", "Local certificate authority.", args);
