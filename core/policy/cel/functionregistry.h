@@ -43,7 +43,7 @@ struct FunctionInfo
 {
     std::string_view name;
     FunctionImpl impl = nullptr;
-    int minArgs = 0; // counting the receiver
+    int minArgs = 0; // counting the receiver, not an implicit variable
     int maxArgs = 0;
     bool member = false; // callable as x.f(...)
     bool global = false; // callable as f(...)

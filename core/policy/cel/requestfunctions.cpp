@@ -104,16 +104,16 @@ Value hasResCookie(const Value *a, std::size_t n, EvalContext &c) { return cooki
 
 void registerRequestFunctions(std::vector<FunctionInfo> &out)
 {
-    out.push_back({"getReqHeader", getReqHeader, 2, 2, false, true, "req"});
-    out.push_back({"hasReqHeader", hasReqHeader, 2, 2, false, true, "req"});
-    out.push_back({"getQueryParam", queryLookup<false>, 2, 2, false, true, "req"});
-    out.push_back({"hasQueryParam", queryLookup<true>, 2, 2, false, true, "req"});
-    out.push_back({"getReqCookie", getReqCookie, 2, 2, false, true, "req"});
-    out.push_back({"hasReqCookie", hasReqCookie, 2, 2, false, true, "req"});
-    out.push_back({"getResHeader", getResHeader, 2, 2, false, true, "res"});
-    out.push_back({"hasResHeader", hasResHeader, 2, 2, false, true, "res"});
-    out.push_back({"getResCookie", getResCookie, 2, 2, false, true, "res"});
-    out.push_back({"hasResCookie", hasResCookie, 2, 2, false, true, "res"});
+    out.push_back({"getReqHeader", getReqHeader, 1, 1, false, true, "req"});
+    out.push_back({"hasReqHeader", hasReqHeader, 1, 1, false, true, "req"});
+    out.push_back({"getQueryParam", queryLookup<false>, 1, 1, false, true, "req"});
+    out.push_back({"hasQueryParam", queryLookup<true>, 1, 1, false, true, "req"});
+    out.push_back({"getReqCookie", getReqCookie, 1, 1, false, true, "req"});
+    out.push_back({"hasReqCookie", hasReqCookie, 1, 1, false, true, "req"});
+    out.push_back({"getResHeader", getResHeader, 1, 1, false, true, "res"});
+    out.push_back({"hasResHeader", hasResHeader, 1, 1, false, true, "res"});
+    out.push_back({"getResCookie", getResCookie, 1, 1, false, true, "res"});
+    out.push_back({"hasResCookie", hasResCookie, 1, 1, false, true, "res"});
 }
 
 } // namespace switchyard::cel
