@@ -204,6 +204,17 @@ NodePtr Compiler::compileCall(const Expr &e)
                 return std::make_unique<ConstNode>(std::move(folded));
         }
     }
+    if (args.size() == 2) {
+        using Op = BinaryPredicateNode::Op;
+        std::optional<Op> op;
+        if (fn->name == "_==_") op = Op::Equal;
+        else if (fn->name == "_!=_") op = Op::NotEqual;
+        else if (fn->name == "startsWith") op = Op::StartsWith;
+        else if (fn->name == "endsWith") op = Op::EndsWith;
+        else if (fn->name == "contains") op = Op::Contains;
+        if (op)
+            return std::make_unique<BinaryPredicateNode>(*op, fn, std::move(args[0]), std::move(args[1]));
+    }
     return std::make_unique<CallNode>(fn, std::move(args));
 }
 

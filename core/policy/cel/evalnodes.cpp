@@ -17,25 +17,78 @@ Value noSuchKey(const Value &key)
 
 } // namespace
 
-Value VariableNode::eval(const Activation &act, EvalContext &) const
+Value VariableNode::eval(const Activation &act, EvalContext &ctx) const
+{
+    Value tmp;
+    return evalRef(act, ctx, tmp);
+}
+
+const Value &VariableNode::evalRef(const Activation &act, EvalContext &, Value &tmp) const
 {
     if (const Value *v = act.find(m_slot, m_name))
         return *v;
-    return Value::error("no value for variable '" + m_name + "'");
+    tmp = Value::error("no value for variable '" + m_name + "'");
+    return tmp;
 }
 
 Value SelectNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value operand = m_operand->eval(act, ctx);
+    Value tmp;
+    return evalRef(act, ctx, tmp);
+}
+
+const Value &SelectNode::evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const
+{
+    Value inner;
+    const Value &operand = m_operand->evalRef(act, ctx, inner);
     if (operand.kind() == ValueKind::Map) {
         const Value *v = operand.mapValue().find(std::string_view(m_field));
-        if (m_testOnly)
-            return Value::boolean(v != nullptr);
-        return v ? *v : noSuchKey(Value::string(m_field));
+        if (m_testOnly) {
+            tmp = Value::boolean(v != nullptr);
+            return tmp;
+        }
+        if (!v) {
+            tmp = noSuchKey(Value::string(m_field));
+            return tmp;
+        }
+        // An entry of a temporary map must be copied out before it dies.
+        if (&operand == &inner) {
+            tmp = *v;
+            return tmp;
+        }
+        return *v;
     }
     if (operand.isError())
-        return operand;
-    return Value::error("type '" + std::string(operand.typeName()) + "' does not support field selection");
+        tmp = operand;
+    else
+        tmp = Value::error("type '" + std::string(operand.typeName()) + "' does not support field selection");
+    return tmp;
+}
+
+Value BinaryPredicateNode::eval(const Activation &act, EvalContext &ctx) const
+{
+    Value ta, tb;
+    const Value &a = m_a->evalRef(act, ctx, ta);
+    if (a.isError())
+        return a;
+    const Value &b = m_b->evalRef(act, ctx, tb);
+    if (b.isError())
+        return b;
+    switch (m_op) {
+    case Op::Equal: return Value::boolean(valuesEqual(a, b));
+    case Op::NotEqual: return Value::boolean(!valuesEqual(a, b));
+    default: break;
+    }
+    if (!a.isString() || !b.isString()) {
+        const Value pair[2] = {a, b};
+        return noOverload(m_fn->name, pair, 2);
+    }
+    const std::string_view x = a.stringValue(), y = b.stringValue();
+    switch (m_op) {
+    case Op::StartsWith: return Value::boolean(x.starts_with(y));
+    case Op::EndsWith: return Value::boolean(x.ends_with(y));
+    default: return Value::boolean(x.find(y) != std::string_view::npos);
+    }
 }
 
 Value CallNode::eval(const Activation &act, EvalContext &ctx) const
@@ -61,7 +114,8 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
 
 Value MatchesNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value text = m_text->eval(act, ctx);
+    Value tmp;
+    const Value &text = m_text->evalRef(act, ctx, tmp);
     if (text.isError())
         return text;
     if (!text.isString())
@@ -103,19 +157,28 @@ Value TernaryNode::eval(const Activation &act, EvalContext &ctx) const
 
 Value IndexNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value operand = m_operand->eval(act, ctx);
+    Value tmp;
+    return evalRef(act, ctx, tmp);
+}
+
+const Value &IndexNode::evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const
+{
+    Value inner, indexTmp;
+    const Value &operand = m_operand->evalRef(act, ctx, inner);
     if (operand.isError())
-        return operand;
-    const Value index = m_index->eval(act, ctx);
+        return tmp = operand;
+    const Value &index = m_index->evalRef(act, ctx, indexTmp);
     if (index.isError())
-        return index;
+        return tmp = index;
     if (operand.kind() == ValueKind::Map) {
         const ValueKind k = index.kind();
         if (k != ValueKind::String && k != ValueKind::Int && k != ValueKind::Uint && k != ValueKind::Bool
             && k != ValueKind::Double)
-            return Value::error("unsupported map key type '" + std::string(index.typeName()) + "'");
+            return tmp = Value::error("unsupported map key type '" + std::string(index.typeName()) + "'");
         const Value *v = operand.mapValue().find(index);
-        return v ? *v : noSuchKey(index);
+        if (!v)
+            return tmp = noSuchKey(index);
+        return &operand == &inner ? (tmp = *v) : *v;
     }
     if (operand.kind() == ValueKind::List) {
         std::int64_t i;
@@ -128,30 +191,32 @@ Value IndexNode::eval(const Activation &act, EvalContext &ctx) const
         case ValueKind::Double: {
             const double d = index.doubleValue();
             if (std::trunc(d) != d || !(d > -9.3e18 && d < 9.3e18))
-                return Value::error("invalid list index " + index.debugString());
+                return tmp = Value::error("invalid list index " + index.debugString());
             i = static_cast<std::int64_t>(d);
             break;
         }
         default:
-            return Value::error("no matching overload for '_[_]' applied to '(list, " + std::string(index.typeName())
+            return tmp = Value::error("no matching overload for '_[_]' applied to '(list, " + std::string(index.typeName())
                                 + ")'");
         }
         const ListValue &l = operand.listValue();
         if (i < 0 || static_cast<std::uint64_t>(i) >= l.size())
-            return Value::error("index out of range: " + std::to_string(i) + " (list size "
+            return tmp = Value::error("index out of range: " + std::to_string(i) + " (list size "
                                 + std::to_string(l.size()) + ")");
-        return l.at(static_cast<std::size_t>(i));
+        const Value &element = l.at(static_cast<std::size_t>(i));
+        return &operand == &inner ? (tmp = element) : element;
     }
-    return Value::error("no matching overload for '_[_]' applied to '(" + std::string(operand.typeName()) + ", "
+    return tmp = Value::error("no matching overload for '_[_]' applied to '(" + std::string(operand.typeName()) + ", "
                         + std::string(index.typeName()) + ")'");
 }
 
 Value InNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value element = m_element->eval(act, ctx);
+    Value te, tc;
+    const Value &element = m_element->evalRef(act, ctx, te);
     if (element.isError())
         return element;
-    const Value container = m_container->eval(act, ctx);
+    const Value &container = m_container->evalRef(act, ctx, tc);
     if (container.isError())
         return container;
     if (container.kind() == ValueKind::List) {

@@ -21,6 +21,15 @@ class Node
 public:
     virtual ~Node() = default;
     virtual Value eval(const Activation &act, EvalContext &ctx) const = 0;
+    // Like eval(), but may return a reference to a value that already exists
+    // (a constant, a variable, an entry of a map it holds) instead of a copy,
+    // which saves reference-count traffic on the hot path. Otherwise the
+    // result is stored in `tmp`, which must outlive the reference.
+    virtual const Value &evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const
+    {
+        tmp = eval(act, ctx);
+        return tmp;
+    }
 };
 using NodePtr = std::unique_ptr<Node>;
 
@@ -29,6 +38,7 @@ class ConstNode : public Node
 public:
     explicit ConstNode(Value v) : m_value(std::move(v)) {}
     Value eval(const Activation &, EvalContext &) const override { return m_value; }
+    const Value &evalRef(const Activation &, EvalContext &, Value &) const override { return m_value; }
     const Value &value() const { return m_value; }
 
 private:
@@ -40,6 +50,7 @@ class VariableNode : public Node
 public:
     VariableNode(int slot, std::string name) : m_slot(slot), m_name(std::move(name)) {}
     Value eval(const Activation &act, EvalContext &ctx) const override;
+    const Value &evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const override;
 
 private:
     int m_slot;
@@ -51,6 +62,7 @@ class LocalNode : public Node
 public:
     explicit LocalNode(std::size_t index) : m_index(index) {}
     Value eval(const Activation &, EvalContext &ctx) const override { return ctx.locals[m_index]; }
+    const Value &evalRef(const Activation &, EvalContext &ctx, Value &) const override { return ctx.locals[m_index]; }
 
 private:
     std::size_t m_index;
@@ -62,6 +74,7 @@ public:
     SelectNode(NodePtr operand, std::string field, bool testOnly)
         : m_operand(std::move(operand)), m_field(std::move(field)), m_testOnly(testOnly) {}
     Value eval(const Activation &act, EvalContext &ctx) const override;
+    const Value &evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const override;
 
 private:
     NodePtr m_operand;
@@ -78,6 +91,22 @@ public:
 private:
     const FunctionInfo *m_fn;
     std::vector<NodePtr> m_args;
+};
+
+// ==, != and the string predicates (startsWith, endsWith, contains): the
+// most common policy operations, evaluated without copying their operands.
+class BinaryPredicateNode : public Node
+{
+public:
+    enum class Op { Equal, NotEqual, StartsWith, EndsWith, Contains };
+    BinaryPredicateNode(Op op, const FunctionInfo *fn, NodePtr a, NodePtr b)
+        : m_op(op), m_fn(fn), m_a(std::move(a)), m_b(std::move(b)) {}
+    Value eval(const Activation &act, EvalContext &ctx) const override;
+
+private:
+    Op m_op;
+    const FunctionInfo *m_fn;
+    NodePtr m_a, m_b;
 };
 
 class MatchesNode : public Node
@@ -117,6 +146,7 @@ class IndexNode : public Node
 public:
     IndexNode(NodePtr operand, NodePtr index) : m_operand(std::move(operand)), m_index(std::move(index)) {}
     Value eval(const Activation &act, EvalContext &ctx) const override;
+    const Value &evalRef(const Activation &act, EvalContext &ctx, Value &tmp) const override;
 
 private:
     NodePtr m_operand, m_index;
