@@ -296,8 +296,6 @@ Token Lexer::lexString(std::size_t start, bool raw, bool bytes)
             }
             if ((e == 'u' || e == 'U') && (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)))
                 return error(escAt, "Syntax error: invalid unicode code point in escape sequence");
-            if ((e == 'u' || e == 'U') && bytes)
-                return error(escAt, "Syntax error: \\u escapes are not allowed in bytes literals");
         } else if (e >= '0' && e <= '3') {
             value = static_cast<std::uint32_t>(e - '0');
             for (int i = 0; i < 2; ++i, ++m_pos) {
@@ -308,7 +306,9 @@ Token Lexer::lexString(std::size_t start, bool raw, bool bytes)
         } else {
             return error(escAt, "Syntax error: invalid escape sequence '\\" + std::string(1, e) + "'");
         }
-        if (bytes && value < 256)
+        // \x and octal escapes are single bytes in bytes literals; \u and
+        // \U are code points, UTF-8 encoded as in strings.
+        if (bytes && value < 256 && e != 'u' && e != 'U')
             out += static_cast<char>(value);
         else
             appendUtf8(out, value);
