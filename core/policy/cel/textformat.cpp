@@ -50,9 +50,7 @@ std::string formatDoubleLiteral(double d)
         return "NaN";
     if (std::isinf(d))
         return d > 0 ? "Infinity" : "-Infinity";
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, d);
-    std::string out(buf, res.ptr);
+    std::string out = formatDoubleText(d);
     if (out.find_first_of(".e") == std::string::npos)
         out += ".0";
     return out;
