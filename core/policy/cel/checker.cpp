@@ -204,6 +204,8 @@ Type Checker::checkIdent(const Expr &e)
     const std::string suggestion = closestMatch(e.name, candidates);
     if (!suggestion.empty())
         message += " (did you mean '" + suggestion + "'?)";
+    if (m_lenient && m_shortCircuitDepth > 0)
+        return Type::dyn(); // deferred: the compiler turns it into a run-time error
     m_errors.push_back({std::move(message), e.offset});
     return Type(TypeKind::Error);
 }

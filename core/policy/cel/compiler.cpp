@@ -20,6 +20,8 @@ bool isTypeDenotation(std::string_view name)
 
 NodePtr Compiler::fail(int offset, std::string message)
 {
+    if (m_lenient && m_deferDepth > 0)
+        return std::make_unique<ConstNode>(Value::error(std::move(message)));
     m_errors.push_back({std::move(message), offset});
     return std::make_unique<ConstNode>(Value::error("compile error"));
 }
@@ -112,10 +114,23 @@ NodePtr Compiler::compileSelect(const Expr &e)
 NodePtr Compiler::compileCall(const Expr &e)
 {
     auto arg = [&](std::size_t i) { return compile(*e.args[i]); };
-    if (e.name == "_&&_" || e.name == "_||_")
-        return std::make_unique<LogicNode>(e.name == "_&&_", arg(0), arg(1));
-    if (e.name == "_?_:_")
-        return std::make_unique<TernaryNode>(arg(0), arg(1), arg(2));
+    auto deferred = [&](std::size_t i) {
+        ++m_deferDepth;
+        NodePtr n = compile(*e.args[i]);
+        --m_deferDepth;
+        return n;
+    };
+    if (e.name == "_&&_" || e.name == "_||_") {
+        NodePtr a = deferred(0);
+        NodePtr b = deferred(1);
+        return std::make_unique<LogicNode>(e.name == "_&&_", std::move(a), std::move(b));
+    }
+    if (e.name == "_?_:_") {
+        NodePtr c = arg(0);
+        NodePtr a = deferred(1);
+        NodePtr b = deferred(2);
+        return std::make_unique<TernaryNode>(std::move(c), std::move(a), std::move(b));
+    }
     if (e.name == "_[_]")
         return std::make_unique<IndexNode>(arg(0), arg(1));
     if (e.name == "@in")
@@ -223,8 +238,11 @@ NodePtr Compiler::compileComprehension(const Expr &e)
     NodePtr range = compile(*e.args[0]);
     const std::size_t local = m_localCount++;
     m_scopes.emplace_back(e.name, local);
+    const bool absorbing = e.macro == MacroKind::All || e.macro == MacroKind::Exists;
+    m_deferDepth += absorbing ? 1 : 0;
     NodePtr first = compile(*e.args[1]);
     NodePtr second = e.args.size() > 2 ? compile(*e.args[2]) : nullptr;
+    m_deferDepth -= absorbing ? 1 : 0;
     m_scopes.pop_back();
     return std::make_unique<ComprehensionNode>(e.macro, local, std::move(range), std::move(first), std::move(second));
 }

@@ -20,7 +20,10 @@ class Program;
 class Compiler
 {
 public:
-    Compiler(const Environment &env, const EvalLimits &limits) : m_env(env), m_limits(limits) {}
+    // `lenient`: unresolvable references under &&, || and ?: (where the other
+    // operand may decide) become run-time errors instead of compile errors.
+    Compiler(const Environment &env, const EvalLimits &limits, bool lenient = false)
+        : m_env(env), m_limits(limits), m_lenient(lenient) {}
 
     NodePtr compile(const Expr &e);
     const std::vector<ExprError> &errors() const { return m_errors; }
@@ -43,6 +46,8 @@ private:
     std::vector<ExprError> m_errors;
     std::vector<std::pair<std::string, std::size_t>> m_scopes;
     std::size_t m_localCount = 0;
+    bool m_lenient = false;
+    int m_deferDepth = 0;
 };
 
 // Names that denote types when not shadowed by a variable ("int", "map"...).

@@ -34,7 +34,7 @@ CompileResult Program::compile(std::string_view source, const Environment &env, 
             return result;
         }
     }
-    Compiler compiler(env, options.evalLimits);
+    Compiler compiler(env, options.evalLimits, options.lenientTypes);
     NodePtr root = compiler.compile(*parsed.expr);
     if (!compiler.errors().empty()) {
         result.errors = compiler.errors();

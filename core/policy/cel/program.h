@@ -21,8 +21,9 @@ struct CompileOptions
 {
     // Run the type checker; undeclared references are errors either way.
     bool typeCheck = true;
-    // Lenient checking reports type mismatches only where they must fail at
-    // run time (not under &&, || or ?: whose other operand may decide).
+    // Lenient checking reports type mismatches and undeclared references only
+    // where they must fail at run time, not under &&, || or ?: (or inside
+    // all/exists) where another operand may decide; those become error values.
     bool lenientTypes = false;
     ParseLimits parseLimits;
     EvalLimits evalLimits;

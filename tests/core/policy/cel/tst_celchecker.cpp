@@ -169,10 +169,17 @@ void TestCelChecker::lenientMode()
     QVERIFY(compileIn(PolicyPhase::HttpRequest, "false && req.method + 1 == 2", true).ok());
     QVERIFY(compileIn(PolicyPhase::HttpRequest, "true || 32", true).ok());
     QVERIFY(compileIn(PolicyPhase::HttpRequest, "true ? 1 : 'a' + 1", true).ok());
-    // Outside short-circuits a mismatch is still an error, and undeclared
-    // references always are.
+    // Undeclared references there become run-time errors (cel-spec:
+    // "x || true" is true with x unbound).
+    const CompileResult deferred = compileIn(PolicyPhase::HttpRequest, "false && nope", true);
+    QVERIFY(deferred.ok());
+    QVERIFY(!deferred.program->evaluate(MapActivation()).boolValue());
+    const Value err = compileIn(PolicyPhase::HttpRequest, "true && nope", true).program->evaluate(MapActivation());
+    QCOMPARE(QString::fromStdString(std::string(err.errorMessage())), QString("undeclared reference to 'nope'"));
+    QVERIFY(!compileIn(PolicyPhase::HttpRequest, "false && nope").ok());
+    // Outside short-circuits both stay compile errors.
     QVERIFY(!compileIn(PolicyPhase::HttpRequest, "req.method + 1", true).ok());
-    QVERIFY(!compileIn(PolicyPhase::HttpRequest, "false && nope", true).ok());
+    QVERIFY(!compileIn(PolicyPhase::HttpRequest, "nope", true).ok());
 }
 
 void TestCelChecker::phases()
