@@ -318,7 +318,8 @@ ExprPtr Parser::parseMember(ExprPtr operand)
     while (operand && !failed()) {
         if (m_tok.kind == TokenKind::Dot) {
             advance();
-            if (m_tok.kind != TokenKind::Ident) {
+            // Reserved words (not keywords) are allowed after a dot.
+            if (m_tok.kind != TokenKind::Ident && m_tok.kind != TokenKind::Reserved) {
                 failUnexpected();
                 return nullptr;
             }
@@ -364,7 +365,7 @@ ExprPtr Parser::parseMember(ExprPtr operand)
             msg->name = typeName;
             advance();
             while (!failed() && m_tok.kind != TokenKind::RBrace) {
-                if (m_tok.kind != TokenKind::Ident) {
+                if (m_tok.kind != TokenKind::Ident && m_tok.kind != TokenKind::Reserved) {
                     failUnexpected();
                     return nullptr;
                 }

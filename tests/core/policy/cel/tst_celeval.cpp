@@ -250,6 +250,8 @@ void TestCelEval::evaluate_data()
     row("has({'a': 1}.b)", "false");
     row("has(m.a)", "true");
     row("has(m.z)", "false");
+    row("{'as': 1}.as", "1");
+    row("{'while': 1}.while + {'package': 2}.package", "3");
     row("dyn(1).a", "error:does not support field selection");
     row("{'a':1,'b':2,'c':3,'d':4,'e':5,'f':6,'g':7,'h':8,'i':9,'j':10}['i']", "9");
     row("{'a':1,'b':2,'c':3,'d':4,'e':5,'f':6,'g':7,'h':8,'i':9,'j':10}['z']", "error:no such key");

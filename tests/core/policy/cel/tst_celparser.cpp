@@ -96,6 +96,9 @@ void TestCelParser::parseTree_data()
     row("{}", "{}");
     row("{'a': 1, 'b': 2,}", "{\"a\": 1 \"b\": 2}");
     row("a.b.c", "(. (. a b) c)");
+    row("a.if", "(. a if)");
+    row("a.while()", "(.while a)");
+    row("Msg{for: 1}", "Msg{for: 1}");
     row(".a.b", "(. a b)");
     row("a[0]", "(_[_] a 0)");
     row("a[0][1]", "(_[_] (_[_] a 0) 1)");
@@ -168,7 +171,7 @@ void TestCelParser::parseError_data()
     err("0x", 1, "Syntax error: invalid hex literal");
     err("1abc", 2, "Syntax error: invalid number suffix");
     err("if", 1, "Syntax error: reserved word 'if' cannot be used as an identifier");
-    err("a.while", 3, "Syntax error: reserved word 'while' cannot be used as an identifier");
+    err("while.a", 1, "Syntax error: reserved word 'while' cannot be used as an identifier");
     err("var + 1", 1, "Syntax error: reserved word 'var' cannot be used as an identifier");
     err("package", 1, "Syntax error: reserved word 'package' cannot be used as an identifier");
     err("a.", 3, "Syntax error: unexpected end of expression");
