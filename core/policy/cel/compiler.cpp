@@ -219,6 +219,26 @@ NodePtr Compiler::compileCall(const Expr &e)
                 return std::make_unique<ConstNode>(std::move(folded));
         }
     }
+    if ((fn->name == "inCidrRange" || fn->name == "inCidrRanges") && args.size() == 2) {
+        if (const auto *c = dynamic_cast<const ConstNode *>(args[1].get())) {
+            std::vector<CidrRange> ranges;
+            auto add = [&](const Value &v) {
+                if (v.isString())
+                    if (auto r = CidrRange::parse(v.stringValue()))
+                        ranges.push_back(*r);
+            };
+            const Value &spec = c->value();
+            if (fn->name == "inCidrRange" && spec.isString()) {
+                add(spec);
+                return std::make_unique<CidrMatchNode>(fn, std::move(args[0]), std::move(ranges));
+            }
+            if (fn->name == "inCidrRanges" && spec.kind() == ValueKind::List) {
+                for (const Value &v : spec.listValue())
+                    add(v);
+                return std::make_unique<CidrMatchNode>(fn, std::move(args[0]), std::move(ranges));
+            }
+        }
+    }
     if (args.size() == 2) {
         using Op = BinaryPredicateNode::Op;
         std::optional<Op> op;

@@ -112,6 +112,24 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
     return m_fn->impl(args.data(), n, ctx);
 }
 
+Value CidrMatchNode::eval(const Activation &act, EvalContext &ctx) const
+{
+    Value tmp;
+    const Value &ip = m_ip->evalRef(act, ctx, tmp);
+    if (ip.isError())
+        return ip;
+    if (!ip.isString())
+        return Value::error("no matching overload for '" + std::string(m_fn->name) + "' applied to '("
+                            + std::string(ip.typeName()) + ", ...)'");
+    const auto address = IpAddress::parse(ip.stringValue());
+    if (!address)
+        return Value::boolean(false);
+    for (const CidrRange &r : m_ranges)
+        if (r.contains(*address))
+            return Value::boolean(true);
+    return Value::boolean(false);
+}
+
 Value MatchesNode::eval(const Activation &act, EvalContext &ctx) const
 {
     Value tmp;

@@ -7,6 +7,7 @@
 
 #include "policy/cel/activation.h"
 #include "policy/cel/ast.h"
+#include "policy/cel/cidrrange.h"
 #include "policy/cel/functionregistry.h"
 #include "policy/cel/regex.h"
 
@@ -107,6 +108,21 @@ private:
     Op m_op;
     const FunctionInfo *m_fn;
     NodePtr m_a, m_b;
+};
+
+// inCidrRange / inCidrRanges with constant ranges, parsed once at compile
+// time (invalid ones dropped, as the functions ignore them).
+class CidrMatchNode : public Node
+{
+public:
+    CidrMatchNode(const FunctionInfo *fn, NodePtr ip, std::vector<CidrRange> ranges)
+        : m_fn(fn), m_ip(std::move(ip)), m_ranges(std::move(ranges)) {}
+    Value eval(const Activation &act, EvalContext &ctx) const override;
+
+private:
+    const FunctionInfo *m_fn;
+    NodePtr m_ip;
+    std::vector<CidrRange> m_ranges;
 };
 
 class MatchesNode : public Node

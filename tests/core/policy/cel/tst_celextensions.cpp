@@ -94,6 +94,12 @@ void TestCelExtensions::evaluate_data()
     row("inCidrRange('::ffff:10.0.0.1', '10.0.0.0/8')", "true");
     row("inCidrRange(conn.client_ip, '10.0.0.0/8')", "true");
     row("inCidrRange(ip6, '2001:db8::/48')", "true");
+    row("inCidrRange(conn.client_ip, 'bogus')", "false");
+    row("inCidrRange(conn.client_ip, '10.1.2.3')", "true");
+    row("inCidrRanges(conn.client_ip, ['bogus', 1, '10.1.0.0/16'])", "true");
+    row("inCidrRanges(conn.client_ip, ['192.168.0.0/16'])", "false");
+    row("inCidrRange(conn.client_port, '10.0.0.0/8')", "error:no matching overload");
+    row("inCidrRange(req.method, '10.0.0.0/8')", "false");
     row("inCidrRange(1, '10.0.0.0/8')", "compile:no matching overload");
     row("inCidrRanges('10.1.2.3', ['192.168.0.0/16', '10.0.0.0/8'])", "true");
     row("inCidrRanges('10.1.2.3', ['bogus', '10.0.0.0/8'])", "true");
