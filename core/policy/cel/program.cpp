@@ -69,6 +69,17 @@ std::string CompileResult::format(const ExprError &error) const
     return std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + error.message;
 }
 
+DiagnosticList CompileResult::diagnostics(SourcePosition position, const std::string &path) const
+{
+    DiagnosticList out;
+    for (const auto &e : errors) {
+        Diagnostic d = Diagnostic::error("invalid expression: " + e.message, position, path);
+        d.exprColumn = column(e);
+        out.add(std::move(d));
+    }
+    return out;
+}
+
 std::string CompileResult::formatErrors() const
 {
     std::string out;

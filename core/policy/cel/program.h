@@ -7,6 +7,8 @@
 #include "policy/cel/types.h"
 #include "policy/cel/value.h"
 
+#include "common/diagnostic.h"
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -73,6 +75,10 @@ struct CompileResult
     std::string formatErrors() const;
     // 1-based column of an error inside the expression.
     int column(const ExprError &error) const;
+    // The errors as Diagnostics for a policy file: `position` is where the
+    // expression sits in the file, `path` its field path; each gets
+    // exprColumn set and the message prefixed with "invalid expression: ".
+    DiagnosticList diagnostics(SourcePosition position = {}, const std::string &path = {}) const;
 };
 
 // Evaluates a one-off expression with an empty environment plus `vars`

@@ -8,6 +8,8 @@
 #include "policy/cel/program.h"
 
 using namespace switchyard::cel;
+using switchyard::Diagnostic;
+using switchyard::DiagnosticList;
 
 class TestCelChecker : public QObject
 {
@@ -22,6 +24,7 @@ private slots:
     void resultTypes();
     void lenientMode();
     void phases();
+    void diagnostics();
 };
 
 namespace {
@@ -200,6 +203,19 @@ void TestCelChecker::phases()
     QVERIFY(env.find("time"));
     QVERIFY(env.find("vars"));
     QVERIFY(!env.find("res"));
+}
+
+void TestCelChecker::diagnostics()
+{
+    const CompileResult r = compileIn(PolicyPhase::HttpRequest, "req.method == 1 + 'a'");
+    const DiagnosticList list = r.diagnostics({3, 7, 0}, "on_http_request[0].expressions[0]");
+    QCOMPARE(list.size(), std::size_t(1));
+    const Diagnostic &d = list.items().front();
+    QCOMPARE(d.exprColumn, 17);
+    QCOMPARE(d.position.line, 3);
+    QCOMPARE(QString::fromStdString(d.message),
+             QString("invalid expression: found no matching overload for '_+_' applied to '(int, string)'"));
+    QCOMPARE(QString::fromStdString(d.path), QString("on_http_request[0].expressions[0]"));
 }
 
 QTEST_APPLESS_MAIN(TestCelChecker)
