@@ -53,6 +53,10 @@ Value add(const Value *a, std::size_t n, EvalContext &ctx)
             if (x.stringValue().size() + y.stringValue().size() > ctx.limits->maxStringSize)
                 return Value::error("string size limit exceeded (" + std::to_string(ctx.limits->maxStringSize)
                                     + " bytes)");
+            // Copying is work too: charge it so a comprehension cannot copy
+            // megabytes per step without hitting the cost limit.
+            if (!ctx.charge((x.stringValue().size() + y.stringValue().size()) / 128))
+                return costLimitError();
             std::string s;
             s.reserve(x.stringValue().size() + y.stringValue().size());
             s.append(x.stringValue());

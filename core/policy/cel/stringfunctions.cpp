@@ -107,6 +107,8 @@ Value split(const Value *a, std::size_t n, EvalContext &ctx)
     }
     if (out.size() > ctx.limits->maxListSize)
         return Value::error("list size limit exceeded");
+    if (!ctx.charge(s.size() / 128 + out.size() / 16))
+        return costLimitError();
     return Value::list(std::move(out));
 }
 
@@ -128,6 +130,8 @@ Value replace(const Value *a, std::size_t n, EvalContext &ctx)
         if (out.size() > ctx.limits->maxStringSize)
             return Value::error("string size limit exceeded");
     }
+    if (!ctx.charge(out.size() / 128))
+        return costLimitError();
     return Value::string(std::move(out));
 }
 
@@ -175,6 +179,8 @@ Value join(const Value *a, std::size_t n, EvalContext &ctx)
         if (out.size() > ctx.limits->maxStringSize)
             return Value::error("string size limit exceeded");
     }
+    if (!ctx.charge(out.size() / 128))
+        return costLimitError();
     return Value::string(std::move(out));
 }
 

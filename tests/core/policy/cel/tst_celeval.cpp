@@ -440,6 +440,16 @@ void TestCelEval::evaluate_data()
         "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(e, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(g, 1))))))",
         "error:evaluation cost limit exceeded");
 
+    // Copying large strings is charged too (a 100 KB string copied 10^4 times).
+    row("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(a, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(b, "
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(c, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(d, "
+        "size('aaaaaaaaaa'.replace('a', 'aaaaaaaaaa').replace('a', 'aaaaaaaaaa').replace('a', 'aaaaaaaaaa')"
+        ".replace('a', 'aaaaaaaaaa') + s)))))",
+        "error:evaluation cost limit exceeded");
+    row("size('aaaaaaaaaa'.replace('a', 'aaaaaaaaaa').replace('a', 'aaaaaaaaaa').replace('a', 'aaaaaaaaaa')"
+        ".replace('a', 'aaaaaaaaaa'))",
+        "100000");
+
     // Undeclared references
     row("nope", "compile:undeclared reference to 'nope'");
     row("xx + 1", "compile:did you mean 'x'?");
