@@ -39,9 +39,4 @@ int runApiCommand(const QStringList &args)
     return notYetAvailable("api", "Call the management API.", args);
 }
 
-int runExprCommand(const QStringList &args)
-{
-    return notYetAvailable("expr", "Evaluate a CEL expression.", args);
-}
-
 } // namespace switchyard::cli
