@@ -6,6 +6,7 @@
 #include "commands/commands.h"
 #include "common/diagnostic.h"
 #include "model/endpointurl.h"
+#include "policy/celexpressioncompiler.h"
 #include "policy/policyvalidator.h"
 
 #include <QJsonArray>
@@ -65,7 +66,8 @@ int validate(const QCommandLineParser &parser, const QStringList &positional)
     text << in.rdbuf();
 
     DiagnosticList diagnostics;
-    PolicyValidator validator(PolicyValidator::Options{endpoint, nullptr, nullptr});
+    const CelExpressionCompiler compiler;
+    PolicyValidator validator(PolicyValidator::Options{endpoint, &compiler, nullptr});
     (void)validator.check(PolicySource{text.str(), 1, 1, {}}, diagnostics);
     const bool valid = !diagnostics.hasErrors();
 

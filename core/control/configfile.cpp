@@ -4,6 +4,7 @@
 #include "common/textfile.h"
 #include "control/configparser.h"
 #include "control/configvalidator.h"
+#include "policy/celexpressioncompiler.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -158,8 +159,12 @@ std::optional<ConfigFile> ConfigFile::loadString(const std::string &text, Diagno
     DiagnosticList found;
     ConfigParser parser(text);
     std::optional<ConfigFile> config;
-    if (auto root = parser.parse(found))
-        config = ConfigValidator(parser, baseDir).validate(*root, found);
+    if (auto root = parser.parse(found)) {
+        // Policies in the config are checked with the real CEL engine, as
+        // `policy validate` and the API do.
+        const CelExpressionCompiler compiler;
+        config = ConfigValidator(parser, baseDir, &compiler).validate(*root, found);
+    }
     found.sortByPosition();
     diagnostics.append(found);
     if (found.hasErrors())
