@@ -4,6 +4,7 @@
 // "policy.yml:LINE:COLUMN: severity: message", must match the expected text exactly.
 // SWITCHYARD_UPDATE_GOLDEN=1 rewrites the expected parts (review the diff!).
 #include "fakeexpressioncompiler.h"
+#include "policy/celexpressioncompiler.h"
 #include "policy/policygraph.h"
 #include "policy/policyvalidator.h"
 
@@ -34,7 +35,8 @@ struct GoldenCase
     PolicyEndpointContext endpoint;
     PolicyGraph graph;
     bool useGraph = false;
-    bool fakeCompiler = false;
+    // The real CEL engine unless a header asks for the fake one or none.
+    enum class Compiler { Cel, Fake, None } compiler = Compiler::Cel;
     QString error;
 };
 
@@ -73,7 +75,10 @@ GoldenCase readCase(const QString &path)
             c.useGraph = true;
             line.clear();
         } else if (line.startsWith("# compiler: fake")) {
-            c.fakeCompiler = true;
+            c.compiler = GoldenCase::Compiler::Fake;
+            line.clear();
+        } else if (line.startsWith("# compiler: none")) {
+            c.compiler = GoldenCase::Compiler::None;
             line.clear();
         }
     }
@@ -85,8 +90,11 @@ GoldenCase readCase(const QString &path)
 std::string runCase(const GoldenCase &c)
 {
     static const FakeExpressionCompiler fake;
-    PolicyValidator validator(PolicyValidator::Options{c.endpoint, c.fakeCompiler ? &fake : nullptr,
-                                                       c.useGraph ? &c.graph : nullptr});
+    static const CelExpressionCompiler cel;
+    const ExpressionCompiler *compiler = c.compiler == GoldenCase::Compiler::Fake ? static_cast<const ExpressionCompiler *>(&fake)
+                                       : c.compiler == GoldenCase::Compiler::Cel  ? &cel
+                                                                                  : nullptr;
+    PolicyValidator validator(PolicyValidator::Options{c.endpoint, compiler, c.useGraph ? &c.graph : nullptr});
     DiagnosticList diagnostics;
     (void)validator.check(PolicySource{c.policy, 1, 1, {}}, diagnostics);
     return diagnostics.empty() ? "OK\n" : diagnostics.format("policy.yml");
