@@ -2,7 +2,8 @@
 // Drives the real build/bin/switchyard: `switchyard ca path`.
 #include <QDir>
 #include <QFile>
-#include <QProcess>
+#include "clirunner.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,33 +19,14 @@ private slots:
     void brokenCaIsRuntimeError();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = CliRun;
     Run run(const QStringList &args);
     QTemporaryDir m_home;
 };
 
 TestCaCommand::Run TestCaCommand::run(const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("DISPLAY");
-    env.remove("WAYLAND_DISPLAY");
-    env.insert("HOME", m_home.path());
-    env.insert("XDG_CONFIG_HOME", m_home.path() + "/config");
-    env.insert("XDG_DATA_HOME", m_home.path() + "/data");
-    p.setProcessEnvironment(env);
-    p.start(SWITCHYARD_BINARY, args);
-    if (!p.waitForFinished(20000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return runSwitchyard(args, isolatedEnvironment(m_home.path()));
 }
 
 void TestCaCommand::printsPathAndCreatesCa()

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Drives the real build/bin/switchyard: dispatch, help, version, usage
 // errors and exit codes of CONTRACT.md.
-#include <QProcess>
+#include "clirunner.h"
+
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,34 +20,14 @@ private slots:
     void commandHelp();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = CliRun;
     static Run run(const QStringList &args);
 };
 
 TestCli::Run TestCli::run(const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // Keep the app mode headless and away from the user's real config.
-    env.remove("DISPLAY");
-    env.remove("WAYLAND_DISPLAY");
     static QTemporaryDir home;
-    env.insert("HOME", home.path());
-    env.insert("XDG_CONFIG_HOME", home.path() + "/config");
-    env.insert("XDG_DATA_HOME", home.path() + "/data");
-    p.setProcessEnvironment(env);
-    p.start(SWITCHYARD_BINARY, args);
-    if (!p.waitForFinished(20000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return runSwitchyard(args, isolatedEnvironment(home.path()));
 }
 
 void TestCli::version()

@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // `switchyard config check` run as a real process (CONTRACT.md: diagnostics
 // format and exit codes).
+#include "clirunner.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = CliRun;
 
 } // namespace
 
@@ -53,20 +49,7 @@ void TestConfigCheck::initTestCase()
 
 Run TestConfigCheck::run(const QStringList &args, const QProcessEnvironment &env)
 {
-    QProcess process;
-    process.setWorkingDirectory(m_dir.path());
-    process.setProcessEnvironment(env);
-    process.start(SWITCHYARD_BINARY, args);
-    Run result;
-    if (!process.waitForFinished(20000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runSwitchyard(args, env, m_dir.path());
 }
 
 void TestConfigCheck::write(const QString &name, const QByteArray &text)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `switchyard expr eval` end to end: JSON output shapes, --vars, exit codes.
 #include <QObject>
-#include <QProcess>
+#include "clirunner.h"
+
 #include <QTest>
 
 class TestExprEval : public QObject
@@ -24,17 +25,11 @@ struct Run
     QString err;
 };
 
+// Output trimmed: the cases compare whole values.
 Run run(const QStringList &args)
 {
-    QProcess p;
-    p.start(SWITCHYARD_BINARY, QStringList{"expr"} + args);
-    if (!p.waitForFinished(20000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()).trimmed(),
-            QString::fromUtf8(p.readAllStandardError()).trimmed()};
+    const CliRun r = runSwitchyard(QStringList{"expr"} + args, QProcessEnvironment::systemEnvironment());
+    return {r.exitCode, r.out.trimmed(), r.err.trimmed()};
 }
 
 } // namespace

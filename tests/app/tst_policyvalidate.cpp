@@ -4,7 +4,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
+#include "clirunner.h"
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,12 +24,7 @@ private slots:
     void usage();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Run = CliRun;
     Run run(const QStringList &args);
     QString write(const QString &name, const QByteArray &text);
 
@@ -42,22 +38,7 @@ void TestPolicyValidate::initTestCase()
 
 TestPolicyValidate::Run TestPolicyValidate::run(const QStringList &args)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("DISPLAY");
-    env.remove("WAYLAND_DISPLAY");
-    env.insert("HOME", m_dir.path());
-    env.insert("XDG_CONFIG_HOME", m_dir.path() + "/config");
-    env.insert("XDG_DATA_HOME", m_dir.path() + "/data");
-    p.setProcessEnvironment(env);
-    p.setWorkingDirectory(m_dir.path());
-    p.start(SWITCHYARD_BINARY, args);
-    if (!p.waitForFinished(20000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return runSwitchyard(args, isolatedEnvironment(m_dir.path()), m_dir.path());
 }
 
 QString TestPolicyValidate::write(const QString &name, const QByteArray &text)
