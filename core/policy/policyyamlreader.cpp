@@ -161,7 +161,7 @@ private:
         // yaml-cpp 0.7 keeps both entries of a duplicated key when iterating.
         std::map<std::string, SourcePosition> seen;
         for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node &keyNode = it->first;
+            const YAML::Node keyNode = it->first; // a copy: it-> yields a temporary proxy
             const YAML::Mark keyMark = keyNode.Mark();
             const SourcePosition keyPos = m_source.fromLocal(keyMark.line, keyMark.column);
             if (!keyNode.IsScalar()) {
