@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/configparser.h"
 
+#include "common/utf8.h"
 #include "common/yamltabs.h"
 
 #include "control/configyamlnode.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 namespace switchyard {
@@ -63,6 +65,22 @@ void ConfigParser::checkTabs(DiagnosticList &diagnostics)
 
 std::optional<YAML::Node> ConfigParser::parse(DiagnosticList &diagnostics)
 {
+    // yaml-cpp 0.7 can loop forever on a NUL byte or invalid UTF-8, and YAML
+    // text must be Unicode anyway: refuse such bytes before it sees them.
+    const std::size_t nul = m_text.find('\0');
+    const std::optional<std::size_t> invalid = Utf8::firstInvalid(m_text);
+    if (nul != std::string::npos || invalid) {
+        const std::size_t at = std::min(nul, invalid.value_or(std::string::npos));
+        const std::size_t lineStart = m_text.rfind('\n', at == 0 ? 0 : at - 1);
+        const int line = static_cast<int>(std::count(m_text.begin(), m_text.begin() + static_cast<long>(at), '\n')) + 1;
+        const int column = static_cast<int>(at - (lineStart == std::string::npos || at == 0 ? 0 : lineStart + 1)) + 1;
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(m_text[at]));
+        diagnostics.error(at == nul ? std::string("the file contains a NUL byte; is it a binary file?")
+                                    : std::string("the file is not valid UTF-8 (byte ") + byte + "); save it as UTF-8",
+                          SourcePosition{line, column, 1});
+        return std::nullopt;
+    }
     checkTabs(diagnostics);
 
     std::vector<YAML::Node> documents;

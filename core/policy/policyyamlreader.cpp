@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/policyyamlreader.h"
 
+#include "common/utf8.h"
 #include "common/yamltabs.h"
 
 #include "policy/jsonsyntaxchecker.h"
@@ -15,6 +16,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include <cstdio>
 #include <map>
 
 namespace switchyard {
@@ -209,6 +211,16 @@ std::optional<PolicyNode> PolicyYamlReader::read(const PolicySourceMap &source, 
     if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
         const SourcePosition local = source.localOf(static_cast<int>(nul));
         diagnostics.error("the policy contains a NUL byte; is it a binary file?",
+                          source.fromLocal(local.line, local.column, 1), pathPrefix);
+        return std::nullopt;
+    }
+    // yaml-cpp 0.7 can also loop forever on invalid UTF-8 (fuzzer:
+    // ",\xff\xff\xff\xfa"); YAML text must be Unicode anyway.
+    if (const auto invalid = Utf8::firstInvalid(text)) {
+        const SourcePosition local = source.localOf(static_cast<int>(*invalid));
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*invalid]));
+        diagnostics.error(std::string("the policy is not valid UTF-8 (byte ") + byte + "); save it as UTF-8",
                           source.fromLocal(local.line, local.column, 1), pathPrefix);
         return std::nullopt;
     }
