@@ -7,9 +7,9 @@
 namespace switchyard {
 
 // Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates,
-// nothing above U+10FFFF). YAML text must be Unicode, and yaml-cpp 0.7 can
-// loop forever on some invalid byte sequences (found by the policy fuzzer:
-// ",\xff\xff\xff\xfa"), so parsers check their input with this first.
+// nothing above U+10FFFF). YAML text must be Unicode; yaml-cpp 0.7 takes
+// invalid bytes silently, so parsers check their input with this first and
+// say which byte is wrong instead of producing garbled keys.
 struct Utf8
 {
     // Byte offset of the first byte that does not start a valid sequence,

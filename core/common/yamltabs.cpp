@@ -57,4 +57,65 @@ std::vector<YamlTabs::Position> YamlTabs::find(std::string_view text)
     return found;
 }
 
+std::optional<YamlTabs::Position> YamlTabs::findStrayComma(std::string_view text)
+{
+    int flowDepth = 0;
+    char quote = 0;
+    int blockParentIndent = -1; // >= 0 inside a block scalar
+    int lineNo = 0;
+    for (std::size_t start = 0; start <= text.size(); ++lineNo) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+
+        if (blockParentIndent >= 0 && quote == 0 && flowDepth == 0) {
+            if (isBlank(line) || leadingSpaces(line) > static_cast<std::size_t>(blockParentIndent))
+                continue;
+            blockParentIndent = -1;
+        }
+        // At the start of a line in block context, skip node properties
+        // (tags and anchors); a comma then opens the node.
+        std::size_t i = line.find_first_not_of(" \t");
+        if (quote == 0 && flowDepth == 0 && i != std::string_view::npos) {
+            while (i < line.size() && (line[i] == '!' || line[i] == '&')) {
+                const std::size_t next = line.find_first_of(" \t", i);
+                i = next == std::string_view::npos ? line.size() : line.find_first_not_of(" \t", next);
+                if (i == std::string_view::npos)
+                    i = line.size();
+            }
+            if (i < line.size() && line[i] == ',')
+                return Position{lineNo, static_cast<int>(i)};
+        }
+        // Track quotes and flow brackets through the line.
+        for (std::size_t k = 0; k < line.size(); ++k) {
+            const char c = line[k];
+            if (quote) {
+                if (quote == '"' && c == '\\')
+                    ++k;
+                else if (c == quote) {
+                    if (quote == '\'' && k + 1 < line.size() && line[k + 1] == '\'')
+                        ++k; // '' is an escaped quote
+                    else
+                        quote = 0;
+                }
+                continue;
+            }
+            if (c == '#' && (k == 0 || line[k - 1] == ' ' || line[k - 1] == '\t'))
+                break;
+            // Quotes open a scalar only where a token starts.
+            if ((c == '"' || c == '\'') && (k == 0 || std::string_view(" \t[{,:-").find(line[k - 1]) != std::string_view::npos))
+                quote = c;
+            else if (c == '[' || c == '{')
+                ++flowDepth;
+            else if ((c == ']' || c == '}') && flowDepth > 0)
+                --flowDepth;
+        }
+        if (quote == 0 && flowDepth == 0 && startsBlockScalar(line))
+            blockParentIndent = static_cast<int>(leadingSpaces(line));
+    }
+    return std::nullopt;
+}
+
 } // namespace switchyard

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct YamlTabs
     static constexpr const char *Message = "tab character in indentation; YAML must be indented with spaces";
 
     static std::vector<Position> find(std::string_view text);
+
+    // yaml-cpp 0.7 loops forever on a ',' that opens a node in block context
+    // (a document that is just ",", "- a\n,", "!tag ,"; found by the policy
+    // fuzzer). Such a comma is always a syntax error, so parsers look for it
+    // first. Returns the comma's 0-based position, skipping flow collections,
+    // quoted strings, comments and block scalar text.
+    static std::optional<Position> findStrayComma(std::string_view text);
+    static constexpr const char *StrayCommaMessage =
+        "YAML syntax error: unexpected ','; a comma only separates items inside [ ] or { }";
 };
 
 } // namespace switchyard

@@ -65,8 +65,8 @@ void ConfigParser::checkTabs(DiagnosticList &diagnostics)
 
 std::optional<YAML::Node> ConfigParser::parse(DiagnosticList &diagnostics)
 {
-    // yaml-cpp 0.7 can loop forever on a NUL byte or invalid UTF-8, and YAML
-    // text must be Unicode anyway: refuse such bytes before it sees them.
+    // yaml-cpp 0.7 can loop forever on a NUL byte, and YAML text must be
+    // Unicode: refuse such bytes before it sees them.
     const std::size_t nul = m_text.find('\0');
     const std::optional<std::size_t> invalid = Utf8::firstInvalid(m_text);
     if (nul != std::string::npos || invalid) {
@@ -79,6 +79,10 @@ std::optional<YAML::Node> ConfigParser::parse(DiagnosticList &diagnostics)
         diagnostics.error(at == nul ? std::string("the file contains a NUL byte; is it a binary file?")
                                     : std::string("the file is not valid UTF-8 (byte ") + byte + "); save it as UTF-8",
                           SourcePosition{line, column, 1});
+        return std::nullopt;
+    }
+    if (const auto comma = YamlTabs::findStrayComma(m_text)) {
+        diagnostics.error(YamlTabs::StrayCommaMessage, SourcePosition{comma->line + 1, comma->column + 1, 1});
         return std::nullopt;
     }
     checkTabs(diagnostics);

@@ -214,8 +214,7 @@ std::optional<PolicyNode> PolicyYamlReader::read(const PolicySourceMap &source, 
                           source.fromLocal(local.line, local.column, 1), pathPrefix);
         return std::nullopt;
     }
-    // yaml-cpp 0.7 can also loop forever on invalid UTF-8 (fuzzer:
-    // ",\xff\xff\xff\xfa"); YAML text must be Unicode anyway.
+    // YAML text must be Unicode; yaml-cpp would take invalid bytes silently.
     if (const auto invalid = Utf8::firstInvalid(text)) {
         const SourcePosition local = source.localOf(static_cast<int>(*invalid));
         char byte[8];
@@ -252,6 +251,10 @@ std::optional<PolicyNode> PolicyYamlReader::read(const PolicySourceMap &source, 
         }
     }
 
+    if (const auto comma = YamlTabs::findStrayComma(text)) {
+        diagnostics.error(YamlTabs::StrayCommaMessage, source.fromLocal(comma->line, comma->column, 1), pathPrefix);
+        return std::nullopt;
+    }
     std::vector<YAML::Node> documents;
     try {
         documents = YAML::LoadAll(text);
