@@ -67,7 +67,10 @@ std::optional<YamlTabs::Position> YamlTabs::findStrayComma(std::string_view text
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos)
             end = text.size();
-        const std::string_view line = text.substr(start, end - start);
+        std::string_view line = text.substr(start, end - start);
+        if (start == 0 && line.starts_with("\xEF\xBB\xBF"))
+            line.remove_prefix(3); // a byte order mark is not content
+        const int bom = static_cast<int>(end - start - line.size());
         start = end + 1;
 
         if (blockParentIndent >= 0 && quote == 0 && flowDepth == 0) {
@@ -80,25 +83,37 @@ std::optional<YamlTabs::Position> YamlTabs::findStrayComma(std::string_view text
         std::size_t i = line.find_first_not_of(" \t");
         if (quote == 0 && flowDepth == 0 && i != std::string_view::npos) {
             while (i < line.size() && (line[i] == '!' || line[i] == '&')) {
-                const std::size_t next = line.find_first_of(" \t", i);
-                i = next == std::string_view::npos ? line.size() : line.find_first_not_of(" \t", next);
-                if (i == std::string_view::npos)
-                    i = line.size();
+                // A tag or anchor ends at a blank or a flow indicator, as in
+                // yaml-cpp's scanner ("!," is the tag "!" and then a comma).
+                const std::size_t next = line.find_first_of(" \t,[]{}", i + 1);
+                i = next == std::string_view::npos ? line.size() : next;
+                while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+                    ++i;
             }
             if (i < line.size() && line[i] == ',')
-                return Position{lineNo, static_cast<int>(i)};
+                return Position{lineNo, static_cast<int>(i) + bom};
         }
-        // Track quotes and flow brackets through the line.
+        // Track quotes and flow brackets through the line. A comma right
+        // after a top-level flow collection closes ("{a: 1}, b") also hangs
+        // yaml-cpp 0.7.
+        bool justClosedTopLevel = false; // only within this line
         for (std::size_t k = 0; k < line.size(); ++k) {
             const char c = line[k];
+            if (!quote && justClosedTopLevel && c == ',')
+                return Position{lineNo, static_cast<int>(k) + bom};
+            if (c != ' ' && c != '\t')
+                justClosedTopLevel = false;
             if (quote) {
                 if (quote == '"' && c == '\\')
                     ++k;
                 else if (c == quote) {
                     if (quote == '\'' && k + 1 < line.size() && line[k + 1] == '\'')
                         ++k; // '' is an escaped quote
-                    else
+                    else {
                         quote = 0;
+                        // So does a comma right after a quoted scalar in block context.
+                        justClosedTopLevel = flowDepth == 0;
+                    }
                 }
                 continue;
             }
@@ -110,7 +125,7 @@ std::optional<YamlTabs::Position> YamlTabs::findStrayComma(std::string_view text
             else if (c == '[' || c == '{')
                 ++flowDepth;
             else if ((c == ']' || c == '}') && flowDepth > 0)
-                --flowDepth;
+                justClosedTopLevel = --flowDepth == 0;
         }
         if (quote == 0 && flowDepth == 0 && startsBlockScalar(line))
             blockParentIndent = static_cast<int>(leadingSpaces(line));

@@ -51,6 +51,12 @@ void TestYamlTabs::strayComma_data()
     QTest::newRow("indented after comment") << QByteArray("# c\n  ,") << "1:2";
     QTest::newRow("after tag") << QByteArray("!tag ,") << "0:5";
     QTest::newRow("after anchor") << QByteArray("&a ,") << "0:3";
+    QTest::newRow("tag ended by the comma") << QByteArray("!,  !2") << "0:1";
+    QTest::newRow("after a closed flow map") << QByteArray("{a: 1}, b") << "0:6";
+    QTest::newRow("inside a flow list is fine") << QByteArray("[{a: 1}, b]") << "";
+    QTest::newRow("after a quoted key") << QByteArray("\"on\n hello\", x") << "1:7";
+    QTest::newRow("quoted item in a flow list") << QByteArray("[\"a\", b]") << "";
+    QTest::newRow("after a byte order mark") << QByteArray("\xEF\xBB\xBF,") << "0:3";
     QTest::newRow("after sequence") << QByteArray("- a\n,") << "1:0";
     QTest::newRow("flow list continuation") << QByteArray("a: [1\n, 2]") << "";
     QTest::newRow("flow map continuation") << QByteArray("a: {x: 1\n , y: 2}") << "";
