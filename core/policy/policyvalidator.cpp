@@ -17,14 +17,10 @@ std::string schemeFamily(Scheme s)
     return isHttpFamily(s) ? "http:// or https://" : std::string(toString(s)) + "://";
 }
 
-std::string joinPhases(unsigned phases)
+// "a", "a and b", "a, b and c".
+std::string joinWords(const std::vector<std::string_view> &names)
 {
     std::string out;
-    std::vector<std::string_view> names;
-    for (PolicyPhase p : AllPolicyPhases) {
-        if (phases & phaseBit(p))
-            names.push_back(toString(p));
-    }
     for (std::size_t i = 0; i < names.size(); ++i) {
         if (i > 0)
             out += i + 1 == names.size() ? " and " : ", ";
@@ -33,20 +29,24 @@ std::string joinPhases(unsigned phases)
     return out;
 }
 
+std::string joinPhases(unsigned phases)
+{
+    std::vector<std::string_view> names;
+    for (PolicyPhase p : AllPolicyPhases) {
+        if (phases & phaseBit(p))
+            names.push_back(toString(p));
+    }
+    return joinWords(names);
+}
+
 std::string joinSchemes(unsigned schemes)
 {
-    std::string out;
     std::vector<std::string_view> names;
     for (Scheme s : {Scheme::Http, Scheme::Https, Scheme::Tcp, Scheme::Tls}) {
         if (schemes & schemeBit(s))
             names.push_back(toString(s));
     }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i > 0)
-            out += i + 1 == names.size() ? " and " : ", ";
-        out += names[i];
-    }
-    return out;
+    return joinWords(names);
 }
 
 bool terminates(const ActionSchema &schema, const PolicyAction &action)

@@ -66,6 +66,14 @@ ExprPtr Parser::makeNode(ExprKind kind, int offset)
     return e;
 }
 
+ExprPtr Parser::makeBinary(int offset, std::string name, ExprPtr left, ExprPtr right)
+{
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(left));
+    args.push_back(std::move(right));
+    return makeCall(offset, std::move(name), std::move(args));
+}
+
 ExprPtr Parser::makeCall(int offset, std::string name, std::vector<ExprPtr> args)
 {
     auto e = makeNode(ExprKind::Call, offset);
@@ -147,10 +155,7 @@ ExprPtr Parser::parseOr()
         ExprPtr right = parseAnd();
         if (!right)
             return nullptr;
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(right));
-        left = makeCall(at, "_||_", std::move(args));
+        left = makeBinary(at, "_||_", std::move(left), std::move(right));
     }
     return left;
 }
@@ -164,10 +169,7 @@ ExprPtr Parser::parseAnd()
         ExprPtr right = parseRelation();
         if (!right)
             return nullptr;
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(right));
-        left = makeCall(at, "_&&_", std::move(args));
+        left = makeBinary(at, "_&&_", std::move(left), std::move(right));
     }
     return left;
 }
@@ -192,10 +194,7 @@ ExprPtr Parser::parseRelation()
         ExprPtr right = parseAddition();
         if (!right)
             return nullptr;
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(right));
-        left = makeCall(at, op, std::move(args));
+        left = makeBinary(at, op, std::move(left), std::move(right));
     }
     return left;
 }
@@ -210,10 +209,7 @@ ExprPtr Parser::parseAddition()
         ExprPtr right = parseMultiplication();
         if (!right)
             return nullptr;
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(right));
-        left = makeCall(at, op, std::move(args));
+        left = makeBinary(at, op, std::move(left), std::move(right));
     }
     return left;
 }
@@ -229,10 +225,7 @@ ExprPtr Parser::parseMultiplication()
         ExprPtr right = parseUnary();
         if (!right)
             return nullptr;
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(left));
-        args.push_back(std::move(right));
-        left = makeCall(at, op, std::move(args));
+        left = makeBinary(at, op, std::move(left), std::move(right));
     }
     return left;
 }

@@ -56,6 +56,8 @@ private:
 
     ExprPtr makeNode(ExprKind kind, int offset);
     ExprPtr makeCall(int offset, std::string name, std::vector<ExprPtr> args);
+    // A call of a binary operator such as "_&&_" on two operands.
+    ExprPtr makeBinary(int offset, std::string name, ExprPtr left, ExprPtr right);
     void advance();
     bool accept(TokenKind k);
     bool expect(TokenKind k, const char *what);
