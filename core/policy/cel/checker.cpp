@@ -72,8 +72,10 @@ const std::multimap<std::string, Signature, std::less<>> &signatures()
             "getResHeader:string->list", "hasResHeader:string->bool", "getResCookie:string->any",
             "hasResCookie:string->bool",
         };
+        std::vector<std::string_view> all(std::begin(specs), std::end(specs));
+        all.insert(all.end(), extensionSignatures().begin(), extensionSignatures().end());
         std::multimap<std::string, Signature, std::less<>> out;
-        for (std::string_view spec : specs) {
+        for (std::string_view spec : all) {
             const auto colon = spec.find(':'), arrow = spec.find("->");
             Signature sig;
             std::string_view args = spec.substr(colon + 1, arrow - colon - 1);

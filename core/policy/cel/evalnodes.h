@@ -31,6 +31,17 @@ public:
         tmp = eval(act, ctx);
         return tmp;
     }
+    // Byte offset of the sub-expression in the source, stamped on the
+    // run-time errors this node raises.
+    void setOffset(int offset) { m_offset = offset; }
+
+protected:
+    Value located(Value error) const
+    {
+        error.markErrorOffset(m_offset);
+        return error;
+    }
+    int m_offset = 0;
 };
 using NodePtr = std::unique_ptr<Node>;
 
