@@ -5,8 +5,8 @@
 //   ```cel-example                  ```policy-example
 //   EXPRESSION (one or more lines)  # endpoint: URL [agent|cloud]   (optional)
 //   -- vars: JSON object            # expect: LINE:COL: severity: message
-//   -- phase: on_http_request       POLICY YAML (line numbers count from the
-//   -- result: JSON                 first line of the block)
+//   -- phase: on_http_request       POLICY (YAML or JSON; line 1 is the first
+//   -- result: JSON                 line after the '# ' header lines)
 //   -- type: int                    ```
 //   -- error: run-time error text
 //   -- error-column: N (of the failing sub-expression)
@@ -18,7 +18,9 @@
 // compiled against that phase's variables with strict type checking, as
 // the policy validator does. In vars, {"$timestamp": "RFC 3339"} stands
 // for a timestamp. A policy-example without `# expect:` lines must produce
-// no diagnostic at all.
+// no diagnostic at all. SWITCHYARD_UPDATE_DOC=1 rewrites the '# expect:'
+// lines of failing policy examples with what the validator says (review
+// the diff!).
 #include "policy/actionschema.h"
 #include "policy/celexpressioncompiler.h"
 #include "policy/policyvalidator.h"
@@ -33,6 +35,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <map>
 #include <set>
 
 using namespace switchyard;
@@ -214,11 +217,26 @@ void checkCelExample(const Block &b)
         QCOMPARE(QString::fromStdString(std::string(got.value.typeName())), e.type);
 }
 
+// Expected diagnostics to write back into the page, by block line.
+std::map<int, QStringList> &pendingUpdates()
+{
+    static std::map<int, QStringList> updates;
+    return updates;
+}
+
+bool isHeaderLine(const QString &l)
+{
+    return l.startsWith("# expect: ") || l.startsWith("# endpoint: ");
+}
+
 void checkPolicyExample(const Block &b)
 {
     PolicyEndpointContext endpoint;
     QStringList expected;
-    for (const QString &l : b.lines) {
+    qsizetype headerLines = 0;
+    while (headerLines < b.lines.size() && isHeaderLine(b.lines[headerLines]))
+        ++headerLines;
+    for (const QString &l : b.lines.mid(0, headerLines)) {
         if (l.startsWith("# expect: ")) {
             expected << l.mid(10);
         } else if (l.startsWith("# endpoint: ")) {
@@ -233,10 +251,13 @@ void checkPolicyExample(const Block &b)
     static const CelExpressionCompiler compiler;
     PolicyValidator validator(PolicyValidator::Options{endpoint, &compiler, nullptr});
     DiagnosticList diagnostics;
-    (void)validator.check(PolicySource{b.lines.join('\n').toStdString() + "\n", 1, 1, {}}, diagnostics);
+    const QString policy = b.lines.mid(headerLines).join('\n') + "\n";
+    (void)validator.check(PolicySource{policy.toStdString(), 1, 1, {}}, diagnostics);
     QStringList actual;
     for (const Diagnostic &d : diagnostics)
         actual << QString::fromStdString(d.format("")).mid(1); // drop the ':' left by the empty file name
+    if (actual != expected && qEnvironmentVariableIsSet("SWITCHYARD_UPDATE_DOC"))
+        pendingUpdates()[b.line] = actual;
     QCOMPARE(actual.join('\n'), expected.join('\n'));
 }
 
@@ -252,15 +273,22 @@ void leafPaths(const std::string &prefix, const cel::Type &type, std::set<std::s
 }
 
 // The text of the section under the heading that starts with `heading`,
-// up to the next heading of the same or a higher level.
+// up to the next heading of the same or a higher level. Headings that
+// follow each other directly share the text below them.
 QString section(const QString &doc, const QString &heading)
 {
     const qsizetype start = doc.indexOf("\n" + heading);
     if (start < 0)
         return {};
     const int level = static_cast<int>(heading.indexOf(' '));
-    const QRegularExpression next("\n#{1," + QString::number(level) + "} ");
-    const auto m = next.match(doc, start + 1);
+    const QRegularExpression next("\n#{1," + QString::number(level) + "} [^\n]*");
+    qsizetype from = start + 1;
+    auto m = next.match(doc, from);
+    while (m.hasMatch() && doc.mid(from, m.capturedStart() - from).trimmed().startsWith('#')
+           && !doc.mid(from, m.capturedStart() - from).trimmed().contains('\n')) {
+        from = m.capturedEnd();
+        m = next.match(doc, from);
+    }
     return doc.mid(start, m.hasMatch() ? m.capturedStart() - start : -1);
 }
 
@@ -285,6 +313,7 @@ class TestDocExamples : public QObject
 
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void examples_data();
     void examples();
     void enoughExamples();
@@ -306,6 +335,31 @@ void TestDocExamples::initTestCase()
     m_doc = readDoc();
     QVERIFY2(!m_doc.isEmpty(), qPrintable("cannot read " + docPath()));
     m_blocks = readBlocks(m_doc);
+}
+
+// SWITCHYARD_UPDATE_DOC=1: replace the '# expect:' lines of the blocks
+// that failed.
+void TestDocExamples::cleanupTestCase()
+{
+    if (pendingUpdates().empty())
+        return;
+    QStringList lines = m_doc.split('\n');
+    for (auto it = pendingUpdates().rbegin(); it != pendingUpdates().rend(); ++it) {
+        int first = it->first; // the line after the fence (0-based index = fence line number)
+        int end = first;
+        while (end < lines.size() && isHeaderLine(lines[end]))
+            ++end;
+        QStringList header;
+        for (int i = first; i < end; ++i)
+            if (!lines[i].startsWith("# expect: "))
+                header << lines[i];
+        for (const QString &d : it->second)
+            header << "# expect: " + d;
+        lines = lines.mid(0, first) + header + lines.mid(end);
+    }
+    QFile f(docPath());
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(lines.join('\n').toUtf8());
 }
 
 QString TestDocExamples::celExpressions() const
@@ -402,7 +456,8 @@ void TestDocExamples::everyFunctionHasAnExample()
         if (name.startsWith('_') || name.startsWith('@') || name == "-_" || name == "!_")
             continue;
         ++count;
-        QVERIFY2(m_doc.contains("`" + name), qPrintable("function " + name + " is not documented"));
+        const QRegularExpression named("`(\\w+\\.)?" + QRegularExpression::escape(name) + "[`(]");
+        QVERIFY2(m_doc.contains(named), qPrintable("function " + name + " is not documented"));
         const bool called = (f.global && expressions.contains(QRegularExpression("(^|[^.\\w])" + QRegularExpression::escape(name) + "\\(")))
                             || (f.member && expressions.contains("." + name + "("));
         QVERIFY2(called, qPrintable("no cel-example calls " + name));
