@@ -32,6 +32,7 @@
 #include "policy/cel/timeutil.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -321,6 +322,7 @@ private slots:
     void everyVariableHasAnExample();
     void everyFunctionHasAnExample();
     void everyMacroHasAnExample();
+    void cliAgreesWithExamples();
     void linksTheSimulatorPage();
 
 private:
@@ -470,6 +472,40 @@ void TestDocExamples::everyMacroHasAnExample()
     const QString expressions = celExpressions();
     for (const char *macro : {"has(", ".all(", ".exists(", ".exists_one(", ".map(", ".filter("})
         QVERIFY2(expressions.contains(macro), macro);
+}
+
+// The phase-less examples are what `switchyard expr eval EXPR --vars JSON`
+// prints, as the page says.
+void TestDocExamples::cliAgreesWithExamples()
+{
+    int checked = 0;
+    for (const Block &b : m_blocks) {
+        if (b.kind != "cel-example")
+            continue;
+        const CelExample e = parseCelExample(b);
+        if (!e.phase.isEmpty() || e.vars.contains("$timestamp") || e.expression.contains("rand."))
+            continue;
+        QStringList args{"expr", "eval", e.expression};
+        if (!e.vars.isEmpty())
+            args << "--vars" << e.vars;
+        QProcess p;
+        p.start(QStringLiteral(SWITCHYARD_BINARY), args);
+        QVERIFY2(p.waitForFinished(10000), "switchyard expr eval did not finish");
+        const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        const QString where = "cel-example at line " + QString::number(b.line) + ": ";
+        if (!e.result.isEmpty()) {
+            QVERIFY2(p.exitCode() == 0, qPrintable(where + err));
+            const cel::Value printed = cel::parseJson(out.toStdString());
+            const cel::Value expected = cel::parseJson(e.result.toStdString());
+            QCOMPARE(QString::fromStdString(cel::toJson(printed)), QString::fromStdString(cel::toJson(expected)));
+        } else {
+            const QString text = e.error.isEmpty() ? e.compileError : e.error;
+            QVERIFY2(p.exitCode() == 1 && err.startsWith("error: ") && err.contains(text), qPrintable(where + err));
+        }
+        ++checked;
+    }
+    QVERIFY(checked >= 60);
 }
 
 void TestDocExamples::linksTheSimulatorPage()
