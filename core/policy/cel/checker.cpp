@@ -406,6 +406,12 @@ Type Checker::checkFunction(const Expr &e, const std::string &name, const std::v
         return Type::dyn();
     }
 
+    if (const std::string_view why = unsupportedFunction(name); !why.empty()) {
+        // A namespaced call (secrets.get) is marked from its namespace.
+        const bool namespaced = e.receiver && name.find('.') != std::string::npos;
+        typeError(namespaced ? e.args[0]->offset : e.offset, std::string(why));
+        return Type::dyn();
+    }
     const auto &table = signatures();
     auto [lo, hi] = table.equal_range(name);
     if (lo == hi)

@@ -75,6 +75,10 @@ void registerUtilityFunctions(std::vector<FunctionInfo> &out);
 // even with constant arguments (rand.*).
 bool foldable(const FunctionInfo &fn);
 
+// Why a recognised function cannot work in Switchyard (secrets.get), or
+// empty. The checker reports it where the function is called.
+std::string_view unsupportedFunction(std::string_view name);
+
 // Checker signatures of the functions above, "name:arg,arg->result" in the
 // checker's notation (extensionsignatures.cpp).
 const std::vector<std::string_view> &extensionSignatures();

@@ -37,12 +37,14 @@ Value randInt(const Value *a, std::size_t n, EvalContext &)
     return Value::integer(std::uniform_int_distribution<std::int64_t>(lo, hi)(generator()));
 }
 
+constexpr std::string_view kNoSecrets = "secrets.get is not supported by Switchyard: there is no secrets vault; "
+                                        "write the value in the policy or the config file instead";
+
 Value secretsGet(const Value *a, std::size_t n, EvalContext &)
 {
     if (!a[0].isString() || !a[1].isString())
         return noOverload("secrets.get", a, n);
-    return Value::error("secrets.get is not supported by Switchyard: there is no secrets vault; write the value "
-                        "in the policy or the config file instead");
+    return Value::error(std::string(kNoSecrets));
 }
 
 // As Go's net.IP.IsPrivate: RFC 1918 and RFC 4193 (fc00::/7); loopback and
@@ -185,6 +187,11 @@ Value format(const Value *a, std::size_t n, EvalContext &ctx)
 }
 
 } // namespace
+
+std::string_view unsupportedFunction(std::string_view name)
+{
+    return name == "secrets.get" ? kNoSecrets : std::string_view();
+}
 
 bool foldable(const FunctionInfo &fn)
 {
