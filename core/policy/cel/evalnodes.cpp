@@ -17,6 +17,12 @@ Value noSuchKey(const Value &key)
 
 } // namespace
 
+[[gnu::cold, gnu::noinline]] Value Node::located(Value error) const
+{
+    error.markErrorOffset(m_offset);
+    return error;
+}
+
 Value VariableNode::eval(const Activation &act, EvalContext &ctx) const
 {
     Value tmp;
@@ -102,9 +108,7 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
                 return args[i];
         }
         Value result = m_fn->impl(args, n, ctx);
-        if (result.isError())
-            result.markErrorOffset(m_offset);
-        return result;
+        return result.isError() ? located(std::move(result)) : result;
     }
     std::vector<Value> args(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -113,9 +117,7 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
             return args[i];
     }
     Value result = m_fn->impl(args.data(), n, ctx);
-    if (result.isError())
-        result.markErrorOffset(m_offset);
-    return result;
+    return result.isError() ? located(std::move(result)) : result;
 }
 
 Value CidrMatchNode::eval(const Activation &act, EvalContext &ctx) const

@@ -36,11 +36,8 @@ public:
     void setOffset(int offset) { m_offset = offset; }
 
 protected:
-    Value located(Value error) const
-    {
-        error.markErrorOffset(m_offset);
-        return error;
-    }
+    // Out of line and cold: only failing evaluations get here.
+    Value located(Value error) const;
     int m_offset = 0;
 };
 using NodePtr = std::unique_ptr<Node>;
