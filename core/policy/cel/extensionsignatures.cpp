@@ -4,6 +4,8 @@
 // Lists whose element type depends on the argument are typed dyn.
 #include "policy/cel/functionregistry.h"
 
+#include <string>
+
 namespace switchyard::cel {
 
 const std::vector<std::string_view> &extensionSignatures()
@@ -20,21 +22,15 @@ const std::vector<std::string_view> &extensionSignatures()
             "rand.double:->double", "rand.int:->int", "rand.int:int,int->int",
             "secrets.get:string,string->string", "isPrivateIp:string->bool", "format:string,list->string",
         };
-        for (std::string_view hash : {"hash.crc32:string->string", "hash.crc32:bytes->string",
-                                      "hash.crc32:string,string->string", "hash.crc32:bytes,string->string",
-                                      "hash.crc64:string->string", "hash.crc64:bytes->string",
-                                      "hash.crc64:string,string->string", "hash.crc64:bytes,string->string",
-                                      "hash.md5:string->string", "hash.md5:bytes->string",
-                                      "hash.md5:string,string->string", "hash.md5:bytes,string->string",
-                                      "hash.sha1:string->string", "hash.sha1:bytes->string",
-                                      "hash.sha1:string,string->string", "hash.sha1:bytes,string->string",
-                                      "hash.sha256:string->string", "hash.sha256:bytes->string",
-                                      "hash.sha256:string,string->string", "hash.sha256:bytes,string->string",
-                                      "hash.sha512:string->string", "hash.sha512:bytes->string",
-                                      "hash.sha512:string,string->string", "hash.sha512:bytes,string->string",
-                                      "hash.xxhash64:string->string", "hash.xxhash64:bytes->string",
-                                      "hash.xxhash64:string,string->string", "hash.xxhash64:bytes,string->string"})
-            out.push_back(hash);
+        // hash.NAME(string or bytes [, encoding]) -> string
+        static const std::vector<std::string> hashSignatures = [] {
+            std::vector<std::string> specs;
+            for (const char *name : {"crc32", "crc64", "md5", "sha1", "sha256", "sha512", "xxhash64"})
+                for (const char *args : {"string", "bytes", "string,string", "bytes,string"})
+                    specs.push_back(std::string("hash.") + name + ":" + args + "->string");
+            return specs;
+        }();
+        out.insert(out.end(), hashSignatures.begin(), hashSignatures.end());
         return out;
     }();
     return signatures;
