@@ -72,8 +72,10 @@ const std::multimap<std::string, Signature, std::less<>> &signatures()
             "getResHeader:string->list", "hasResHeader:string->bool", "getResCookie:string->any",
             "hasResCookie:string->bool",
         };
+        std::vector<std::string_view> all(std::begin(specs), std::end(specs));
+        all.insert(all.end(), extensionSignatures().begin(), extensionSignatures().end());
         std::multimap<std::string, Signature, std::less<>> out;
-        for (std::string_view spec : specs) {
+        for (std::string_view spec : all) {
             const auto colon = spec.find(':'), arrow = spec.find("->");
             Signature sig;
             std::string_view args = spec.substr(colon + 1, arrow - colon - 1);
@@ -404,6 +406,12 @@ Type Checker::checkFunction(const Expr &e, const std::string &name, const std::v
         return Type::dyn();
     }
 
+    if (const std::string_view why = unsupportedFunction(name); !why.empty()) {
+        // A namespaced call (secrets.get) is marked from its namespace.
+        const bool namespaced = e.receiver && name.find('.') != std::string::npos;
+        typeError(namespaced ? e.args[0]->offset : e.offset, std::string(why));
+        return Type::dyn();
+    }
     const auto &table = signatures();
     auto [lo, hi] = table.equal_range(name);
     if (lo == hi)

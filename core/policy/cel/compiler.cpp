@@ -20,8 +20,11 @@ bool isTypeDenotation(std::string_view name)
 
 NodePtr Compiler::fail(int offset, std::string message)
 {
-    if (m_lenient && m_deferDepth > 0)
-        return std::make_unique<ConstNode>(Value::error(std::move(message)));
+    if (m_lenient && m_deferDepth > 0) {
+        Value deferred = Value::error(std::move(message));
+        deferred.markErrorOffset(offset);
+        return std::make_unique<ConstNode>(std::move(deferred));
+    }
     m_errors.push_back({std::move(message), offset});
     return std::make_unique<ConstNode>(Value::error("compile error"));
 }
@@ -45,6 +48,14 @@ std::optional<std::string> Compiler::qualifiedName(const Expr &e) const
 }
 
 NodePtr Compiler::compile(const Expr &e)
+{
+    NodePtr node = compileNode(e);
+    if (node)
+        node->setOffset(e.offset);
+    return node;
+}
+
+NodePtr Compiler::compileNode(const Expr &e)
 {
     switch (e.kind) {
     case ExprKind::Constant: return std::make_unique<ConstNode>(e.constant);
@@ -201,7 +212,7 @@ NodePtr Compiler::compileCall(const Expr &e)
 
     // Fold calls on constants (timestamp('...'), size('abc')...) unless
     // they fail: errors must surface at run time, where && / || may absorb them.
-    bool allConst = fn->implicitVariable.empty();
+    bool allConst = fn->implicitVariable.empty() && foldable(*fn);
     for (const auto &a : args)
         allConst = allConst && dynamic_cast<const ConstNode *>(a.get());
     if (allConst) {

@@ -32,6 +32,7 @@ public:
     static void install(Program &program, NodePtr root, std::size_t locals);
 
 private:
+    NodePtr compileNode(const Expr &e);
     NodePtr compileIdent(const Expr &e);
     NodePtr compileSelect(const Expr &e);
     NodePtr compileCall(const Expr &e);

@@ -17,6 +17,12 @@ Value noSuchKey(const Value &key)
 
 } // namespace
 
+[[gnu::cold, gnu::noinline]] Value Node::located(Value error) const
+{
+    error.markErrorOffset(m_offset);
+    return error;
+}
+
 Value VariableNode::eval(const Activation &act, EvalContext &ctx) const
 {
     Value tmp;
@@ -27,7 +33,7 @@ const Value &VariableNode::evalRef(const Activation &act, EvalContext &, Value &
 {
     if (const Value *v = act.find(m_slot, m_name))
         return *v;
-    tmp = Value::error("no value for variable '" + m_name + "'");
+    tmp = located(Value::error("no value for variable '" + m_name + "'"));
     return tmp;
 }
 
@@ -48,7 +54,7 @@ const Value &SelectNode::evalRef(const Activation &act, EvalContext &ctx, Value 
             return tmp;
         }
         if (!v) {
-            tmp = noSuchKey(Value::string(m_field));
+            tmp = located(noSuchKey(Value::string(m_field)));
             return tmp;
         }
         // An entry of a temporary map must be copied out before it dies.
@@ -61,7 +67,7 @@ const Value &SelectNode::evalRef(const Activation &act, EvalContext &ctx, Value 
     if (operand.isError())
         tmp = operand;
     else
-        tmp = Value::error("type '" + std::string(operand.typeName()) + "' does not support field selection");
+        tmp = located(Value::error("type '" + std::string(operand.typeName()) + "' does not support field selection"));
     return tmp;
 }
 
@@ -81,7 +87,7 @@ Value BinaryPredicateNode::eval(const Activation &act, EvalContext &ctx) const
     }
     if (!a.isString() || !b.isString()) {
         const Value pair[2] = {a, b};
-        return noOverload(m_fn->name, pair, 2);
+        return located(noOverload(m_fn->name, pair, 2));
     }
     const std::string_view x = a.stringValue(), y = b.stringValue();
     switch (m_op) {
@@ -101,7 +107,8 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
             if (args[i].isError())
                 return args[i];
         }
-        return m_fn->impl(args, n, ctx);
+        Value result = m_fn->impl(args, n, ctx);
+        return result.isError() ? located(std::move(result)) : result;
     }
     std::vector<Value> args(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -109,7 +116,8 @@ Value CallNode::eval(const Activation &act, EvalContext &ctx) const
         if (args[i].isError())
             return args[i];
     }
-    return m_fn->impl(args.data(), n, ctx);
+    Value result = m_fn->impl(args.data(), n, ctx);
+    return result.isError() ? located(std::move(result)) : result;
 }
 
 Value CidrMatchNode::eval(const Activation &act, EvalContext &ctx) const
@@ -192,10 +200,10 @@ const Value &IndexNode::evalRef(const Activation &act, EvalContext &ctx, Value &
         const ValueKind k = index.kind();
         if (k != ValueKind::String && k != ValueKind::Int && k != ValueKind::Uint && k != ValueKind::Bool
             && k != ValueKind::Double)
-            return tmp = Value::error("unsupported map key type '" + std::string(index.typeName()) + "'");
+            return tmp = located(Value::error("unsupported map key type '" + std::string(index.typeName()) + "'"));
         const Value *v = operand.mapValue().find(index);
         if (!v)
-            return tmp = noSuchKey(index);
+            return tmp = located(noSuchKey(index));
         return &operand == &inner ? (tmp = *v) : *v;
     }
     if (operand.kind() == ValueKind::List) {
@@ -209,23 +217,23 @@ const Value &IndexNode::evalRef(const Activation &act, EvalContext &ctx, Value &
         case ValueKind::Double: {
             const double d = index.doubleValue();
             if (std::trunc(d) != d || !(d > -9.3e18 && d < 9.3e18))
-                return tmp = Value::error("invalid list index " + index.debugString());
+                return tmp = located(Value::error("invalid list index " + index.debugString()));
             i = static_cast<std::int64_t>(d);
             break;
         }
         default:
-            return tmp = Value::error("no matching overload for '_[_]' applied to '(list, " + std::string(index.typeName())
-                                + ")'");
+            return tmp = located(Value::error("no matching overload for '_[_]' applied to '(list, " + std::string(index.typeName())
+                                + ")'"));
         }
         const ListValue &l = operand.listValue();
         if (i < 0 || static_cast<std::uint64_t>(i) >= l.size())
-            return tmp = Value::error("index out of range: " + std::to_string(i) + " (list size "
-                                + std::to_string(l.size()) + ")");
+            return tmp = located(Value::error("index out of range: " + std::to_string(i) + " (list size "
+                                + std::to_string(l.size()) + ")"));
         const Value &element = l.at(static_cast<std::size_t>(i));
         return &operand == &inner ? (tmp = element) : element;
     }
-    return tmp = Value::error("no matching overload for '_[_]' applied to '(" + std::string(operand.typeName()) + ", "
-                        + std::string(index.typeName()) + ")'");
+    return tmp = located(Value::error("no matching overload for '_[_]' applied to '(" + std::string(operand.typeName()) + ", "
+                        + std::string(index.typeName()) + ")'"));
 }
 
 Value InNode::eval(const Activation &act, EvalContext &ctx) const

@@ -31,6 +31,14 @@ public:
         tmp = eval(act, ctx);
         return tmp;
     }
+    // Byte offset of the sub-expression in the source, stamped on the
+    // run-time errors this node raises.
+    void setOffset(int offset) { m_offset = offset; }
+
+protected:
+    // Out of line and cold: only failing evaluations get here.
+    Value located(Value error) const;
+    int m_offset = 0;
 };
 using NodePtr = std::unique_ptr<Node>;
 

@@ -17,6 +17,10 @@ const std::vector<FunctionInfo> &allFunctions()
         registerStringFunctions(out);
         registerNetworkFunctions(out);
         registerRequestFunctions(out);
+        registerHashFunctions(out);
+        registerEncodingFunctions(out);
+        registerCollectionFunctions(out);
+        registerUtilityFunctions(out);
         std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
         return out;
     }();

@@ -66,5 +66,21 @@ void registerTimeFunctions(std::vector<FunctionInfo> &out);
 void registerStringFunctions(std::vector<FunctionInfo> &out);
 void registerNetworkFunctions(std::vector<FunctionInfo> &out);
 void registerRequestFunctions(std::vector<FunctionInfo> &out);
+void registerHashFunctions(std::vector<FunctionInfo> &out);
+void registerEncodingFunctions(std::vector<FunctionInfo> &out);
+void registerCollectionFunctions(std::vector<FunctionInfo> &out);
+void registerUtilityFunctions(std::vector<FunctionInfo> &out);
+
+// False for functions whose result must not be computed at compile time
+// even with constant arguments (rand.*).
+bool foldable(const FunctionInfo &fn);
+
+// Why a recognised function cannot work in Switchyard (secrets.get), or
+// empty. The checker reports it where the function is called.
+std::string_view unsupportedFunction(std::string_view name);
+
+// Checker signatures of the functions above, "name:arg,arg->result" in the
+// checker's notation (extensionsignatures.cpp).
+const std::vector<std::string_view> &extensionSignatures();
 
 } // namespace switchyard::cel

@@ -58,6 +58,13 @@ Value Program::evaluate(const Activation &activation) const
     return m_root->eval(activation, ctx);
 }
 
+int Program::errorColumn(const Value &error) const
+{
+    if (!error.isError() || error.errorOffset() < 0)
+        return 0;
+    return locate(m_source, error.errorOffset()).column;
+}
+
 int CompileResult::column(const ExprError &error) const
 {
     return locate(source, error.offset).column;
@@ -104,6 +111,7 @@ EvalOutcome evaluateExpression(std::string_view source, const std::vector<std::p
         return outcome;
     }
     outcome.value = compiled.program->evaluate(activation);
+    outcome.errorColumn = compiled.program->errorColumn(outcome.value);
     return outcome;
 }
 

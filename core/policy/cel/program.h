@@ -48,6 +48,9 @@ public:
     Value evaluate(const Activation &activation) const;
 
     const std::string &source() const { return m_source; }
+    // 1-based column in source() of the sub-expression that raised a
+    // run-time error returned by evaluate(); 0 when not known.
+    int errorColumn(const Value &error) const;
     // Static result type from the checker (dyn when unknown or unchecked).
     const Type &resultType() const { return m_resultType; }
 
@@ -87,6 +90,7 @@ struct EvalOutcome
 {
     Value value;
     std::string compileError; // "1:5: message" when compilation failed
+    int errorColumn = 0;      // for an error value: its column, 0 if unknown
     bool compiled() const { return compileError.empty(); }
 };
 EvalOutcome evaluateExpression(std::string_view source, const std::vector<std::pair<std::string, Value>> &vars = {},

@@ -5,6 +5,7 @@
 #include "policy/cel/functionregistry.h"
 #include "policy/cel/regex.h"
 #include "policy/cel/textformat.h"
+#include "policy/cel/urlcodec.h"
 
 namespace switchyard::cel {
 
@@ -204,50 +205,15 @@ Value base64DecodeFn(const Value *a, std::size_t n, EvalContext &)
 Value urlEscape(const Value *a, std::size_t n, EvalContext &)
 {
     REQUIRE_STRINGS("url.escape")
-    static const char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char ch : a[0].stringValue()) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-            || c == '.' || c == '~') {
-            out += ch;
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return Value::string(std::move(out));
+    return Value::string(queryEscape(a[0].stringValue()));
 }
 
 Value urlUnescape(const Value *a, std::size_t n, EvalContext &)
 {
     REQUIRE_STRINGS("url.unescape")
-    const std::string_view s = a[0].stringValue();
-    auto hexValue = [](char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
     std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%') {
-            if (i + 2 >= s.size())
-                return Value::error("url.unescape: invalid escape in '" + std::string(s) + "'");
-            const int h = hexValue(s[i + 1]), l = hexValue(s[i + 2]);
-            if (h < 0 || l < 0)
-                return Value::error("url.unescape: invalid escape in '" + std::string(s) + "'");
-            out += static_cast<char>(h * 16 + l);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
+    if (!queryUnescape(a[0].stringValue(), out))
+        return Value::error("url.unescape: invalid escape in '" + std::string(a[0].stringValue()) + "'");
     return Value::string(std::move(out));
 }
 

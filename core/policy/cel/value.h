@@ -79,6 +79,16 @@ public:
     Timestamp timestampValue() const { return m_scalar.ts; }
     Duration durationValue() const { return m_scalar.dur; }
     std::string_view errorMessage() const { return stringValue(); }
+    // Errors: byte offset in the expression source of the sub-expression
+    // that failed, or -1 when unknown.
+    int errorOffset() const { return static_cast<int>(m_scalar.i) - 1; }
+    // Records `offset` on an error unless one is already recorded, so the
+    // innermost failing sub-expression wins as the error propagates.
+    void markErrorOffset(int offset)
+    {
+        if (m_kind == ValueKind::Error && m_scalar.i == 0)
+            m_scalar.i = offset + 1;
+    }
 
     // The CEL name of this value's type ("int", "list", ...).
     std::string_view typeName() const;
