@@ -1,42 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/runtime/basicauthchecker.h"
 
+#include "data/http/httpheaders.h"
+#include "data/http/httpsyntax.h"
 #include "policy/runtime/base64codec.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace switchyard {
-
-namespace {
-
-bool isSpace(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && isSpace(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
 
 BasicAuthChecker::Digest BasicAuthChecker::digest(std::string_view text)
 {
@@ -79,11 +51,11 @@ BasicAuthChecker::Outcome BasicAuthChecker::check(std::optional<std::string_view
     Outcome out;
     if (!authorization)
         return out;
-    const std::string_view value = trim(*authorization);
+    const std::string_view value = httpsyntax::trimOws(*authorization);
     const std::size_t space = value.find_first_of(" \t");
-    if (space == std::string_view::npos || !equalsIgnoreCase(value.substr(0, space), "basic"))
+    if (space == std::string_view::npos || !HttpHeaders::equalsIgnoreCase(value.substr(0, space), "basic"))
         return out;
-    const auto decoded = Base64Codec::decode(trim(value.substr(space)));
+    const auto decoded = Base64Codec::decode(httpsyntax::trimOws(value.substr(space)));
     if (!decoded)
         return out;
     const std::size_t colon = decoded->find(':');

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/runtime/jwtvalidator.h"
 
+#include "data/http/httpheaders.h"
+#include "data/http/httpsyntax.h"
 #include "policy/runtime/base64codec.h"
 
 #include <QByteArray>
@@ -41,27 +43,6 @@ Result<std::optional<std::int64_t>> numericDate(const QJsonObject &claims, const
     return std::optional<std::int64_t>(static_cast<std::int64_t>(std::floor(v.toDouble())));
 }
 
-bool startsWithIgnoreCase(std::string_view text, std::string_view prefix)
-{
-    if (text.size() < prefix.size())
-        return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(text[i]) != lower(prefix[i]))
-            return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 } // namespace
 
 Result<JwtValidator> JwtValidator::create(Options options, JwkSet keys)
@@ -86,10 +67,10 @@ Result<JwtValidator> JwtValidator::create(Options options, JwkSet keys)
 
 std::optional<std::string_view> JwtValidator::fromHeader(std::string_view value, std::string_view prefix)
 {
-    value = trim(value);
-    if (!startsWithIgnoreCase(value, prefix))
+    value = httpsyntax::trimOws(value);
+    if (value.size() < prefix.size() || !HttpHeaders::equalsIgnoreCase(value.substr(0, prefix.size()), prefix))
         return std::nullopt;
-    const std::string_view token = trim(value.substr(prefix.size()));
+    const std::string_view token = httpsyntax::trimOws(value.substr(prefix.size()));
     if (token.empty())
         return std::nullopt;
     return token;

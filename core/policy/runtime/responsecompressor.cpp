@@ -2,6 +2,7 @@
 #include "policy/runtime/responsecompressor.h"
 
 #include "data/http/httpheaders.h"
+#include "data/http/httpsyntax.h"
 
 #include <algorithm>
 #include <array>
@@ -10,15 +11,6 @@
 namespace switchyard {
 
 namespace {
-
-std::string_view trimOws(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // RFC 9110 §12.4.2 qvalue, in thousandths; -1 when malformed.
 int parseQValue(std::string_view text)
@@ -50,21 +42,21 @@ std::vector<Preference> parseAcceptEncoding(std::string_view value)
     std::vector<Preference> out;
     while (!value.empty()) {
         const std::size_t comma = value.find(',');
-        std::string_view element = trimOws(value.substr(0, comma));
+        std::string_view element = httpsyntax::trimOws(value.substr(0, comma));
         value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
         if (element.empty())
             continue;
         Preference p;
         const std::size_t semi = element.find(';');
-        p.coding = HttpHeaders::toLower(trimOws(element.substr(0, semi)));
+        p.coding = HttpHeaders::toLower(httpsyntax::trimOws(element.substr(0, semi)));
         bool valid = true;
         for (std::string_view params = semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1);
              !params.empty();) {
             const std::size_t next = params.find(';');
-            const std::string_view param = trimOws(params.substr(0, next));
+            const std::string_view param = httpsyntax::trimOws(params.substr(0, next));
             params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
             if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-                p.q = parseQValue(trimOws(param.substr(2)));
+                p.q = parseQValue(httpsyntax::trimOws(param.substr(2)));
                 valid = p.q >= 0;
             }
         }
@@ -147,7 +139,7 @@ ContentCoding ResponseCompressor::negotiate(std::optional<std::string_view> acce
 
 bool ResponseCompressor::isCompressibleType(std::string_view contentType)
 {
-    const std::string type = HttpHeaders::toLower(trimOws(contentType.substr(0, contentType.find(';'))));
+    const std::string type = HttpHeaders::toLower(httpsyntax::trimOws(contentType.substr(0, contentType.find(';'))));
     if (startsWith(type, "text/"))
         return true;
     static constexpr std::array Exact = std::to_array<std::string_view>(

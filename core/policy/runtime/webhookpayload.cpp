@@ -2,6 +2,7 @@
 #include "policy/runtime/webhookpayload.h"
 
 #include "data/http/httpheaders.h"
+#include "policy/runtime/hexcodec.h"
 
 #include <openssl/evp.h>
 
@@ -22,17 +23,6 @@ bool isForm(const HttpHeaders &headers)
                        != std::string::npos;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool percentDecode(std::string_view in, std::string &out)
 {
     out.clear();
@@ -42,8 +32,8 @@ bool percentDecode(std::string_view in, std::string &out)
         } else if (in[i] == '%') {
             if (i + 2 >= in.size())
                 return false;
-            const int hi = hexValue(in[i + 1]);
-            const int lo = hexValue(in[i + 2]);
+            const int hi = HexCodec::digitValue(in[i + 1]);
+            const int lo = HexCodec::digitValue(in[i + 2]);
             if (hi < 0 || lo < 0)
                 return false;
             out += static_cast<char>(hi * 16 + lo);
@@ -60,13 +50,7 @@ std::string sha256Hex(std::string_view data)
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-    static constexpr char Digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < size; ++i) {
-        out += Digits[digest[i] >> 4];
-        out += Digits[digest[i] & 15];
-    }
-    return out;
+    return HexCodec::encode(std::string_view(reinterpret_cast<const char *>(digest), size));
 }
 
 } // namespace

@@ -2,7 +2,9 @@
 #include "policy/runtime/webhookverifier.h"
 
 #include "data/http/httpheaders.h"
+#include "data/http/httpsyntax.h"
 #include "policy/runtime/base64codec.h"
+#include "policy/runtime/hexcodec.h"
 #include "policy/runtime/webhookpayload.h"
 
 #include <openssl/crypto.h>
@@ -130,40 +132,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 3> Unsupport
     {"sns", "Amazon SNS signatures need the signing certificate fetched over the network"},
 }};
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::optional<std::string> hexDecode(std::string_view text)
-{
-    if (text.size() % 2 != 0)
-        return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 2);
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int hi = nibble(text[i]);
-        const int lo = nibble(text[i + 1]);
-        if (hi < 0 || lo < 0)
-            return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
-}
-
 bool constantTimeEqual(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -174,7 +142,7 @@ std::vector<std::string_view> split(std::string_view text, char separator)
     std::vector<std::string_view> out;
     while (true) {
         const std::size_t at = text.find(separator);
-        out.push_back(trim(text.substr(0, at)));
+        out.push_back(httpsyntax::trimOws(text.substr(0, at)));
         if (at == std::string_view::npos)
             return out;
         text = text.substr(at + 1);
@@ -232,7 +200,7 @@ Result<WebhookVerifier> WebhookVerifier::create(std::string_view provider, std::
     }
     if (it->content == Content::SendGrid) {
         // The "secret" is the verification key: base64 DER SubjectPublicKeyInfo.
-        auto der = Base64Codec::decode(trim(secret));
+        auto der = Base64Codec::decode(httpsyntax::trimOws(secret));
         const auto *p = der ? reinterpret_cast<const unsigned char *>(der->data()) : nullptr;
         EVP_PKEY *key = der ? d2i_PUBKEY(nullptr, &p, static_cast<long>(der->size())) : nullptr;
         if (!key)
@@ -276,7 +244,7 @@ WebhookVerifier::Outcome WebhookVerifier::verify(const Request &request) const
         if (!token)
             return fail("missing " + std::string(m_scheme->header) + " header");
         // Compare digests so the comparison time does not depend on length.
-        return constantTimeEqual(mac(trim(*token)), mac(m_secret)) ? Outcome{true, {}}
+        return constantTimeEqual(mac(httpsyntax::trimOws(*token)), mac(m_secret)) ? Outcome{true, {}}
                                                                     : fail("the webhook token does not match");
     }
     default: return verifyMac(request);
@@ -304,7 +272,7 @@ WebhookVerifier::Outcome WebhookVerifier::verifyMac(const Request &request) cons
     case Layout::Single:
         if (!header->starts_with(s.prefix))
             return fail("the " + std::string(s.header) + " header does not start with '" + std::string(s.prefix) + "'");
-        candidates.push_back(trim(header->substr(s.prefix.size())));
+        candidates.push_back(httpsyntax::trimOws(header->substr(s.prefix.size())));
         break;
     case Layout::KeyValueList:
         for (const std::string_view item : split(*header, ',')) {
@@ -333,7 +301,7 @@ WebhookVerifier::Outcome WebhookVerifier::verifyMac(const Request &request) cons
         const auto t = request.headers.value(timestampHeader);
         if (!t)
             return fail("missing " + std::string(timestampHeader) + " header");
-        timestamp = trim(*t);
+        timestamp = httpsyntax::trimOws(*t);
     }
     if (s.checkTime) {
         if (Outcome o = checkTimestamp(timestamp, s.timeInMillis); !o.verified)
@@ -351,7 +319,7 @@ WebhookVerifier::Outcome WebhookVerifier::verifyMac(const Request &request) cons
         const auto id = request.headers.value(idHeader);
         if (!id)
             return fail("missing " + std::string(idHeader) + " header");
-        scratch = std::string(trim(*id)) + "." + std::string(timestamp) + "." + std::string(request.body);
+        scratch = std::string(httpsyntax::trimOws(*id)) + "." + std::string(timestamp) + "." + std::string(request.body);
         break;
     }
     case Content::UrlBody: scratch = std::string(request.url) + std::string(request.body); break;
@@ -379,7 +347,7 @@ WebhookVerifier::Outcome WebhookVerifier::verifyMac(const Request &request) cons
     const std::string expected = mac(payload);
     bool matched = false;
     for (const std::string_view candidate : candidates) {
-        const auto presented = s.encoding == Encoding::Hex ? hexDecode(candidate) : Base64Codec::decode(candidate);
+        const auto presented = s.encoding == Encoding::Hex ? HexCodec::decode(candidate) : Base64Codec::decode(candidate);
         if (presented && constantTimeEqual(*presented, expected))
             matched = true;
     }
@@ -392,10 +360,10 @@ WebhookVerifier::Outcome WebhookVerifier::verifySendGrid(const Request &request)
     const auto timestamp = request.headers.value(m_scheme->timestampHeader);
     if (!signature || !timestamp)
         return fail("missing " + std::string(signature ? m_scheme->timestampHeader : m_scheme->header) + " header");
-    const auto der = Base64Codec::decode(trim(*signature));
+    const auto der = Base64Codec::decode(httpsyntax::trimOws(*signature));
     if (!der)
         return fail("the sendgrid signature is not base64");
-    const std::string payload = std::string(trim(*timestamp)) + std::string(request.body);
+    const std::string payload = std::string(httpsyntax::trimOws(*timestamp)) + std::string(request.body);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     const bool ok = ctx
                     && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr,
@@ -414,7 +382,7 @@ WebhookVerifier::Outcome WebhookVerifier::verifyMailgun(const Request &request) 
         return fail(fields.message());
     if (Outcome o = checkTimestamp(fields->timestamp, false); !o.verified)
         return o;
-    const auto presented = hexDecode(fields->signature);
+    const auto presented = HexCodec::decode(fields->signature);
     return presented && constantTimeEqual(*presented, mac(fields->timestamp + fields->token))
                ? Outcome{true, {}}
                : fail("the mailgun signature does not match");
