@@ -13,8 +13,8 @@ namespace switchyard {
 // The restrict-ips decision (reference §6.3): an address passes when it
 // matches at least one allow CIDR (if any are configured) and no deny CIDR.
 // Deny wins over allow. With only a deny list everything else passes (the
-// reference leaves this UNCONFIRMED; docs/traffic-policy.md records the
-// choice). Callers pass the L4 peer address, never X-Forwarded-For.
+// reference leaves this UNCONFIRMED; README.md here records the choice).
+// Callers pass the L4 peer address, never X-Forwarded-For.
 // Immutable after create(), so one instance is shared by all threads.
 class IpRestriction
 {

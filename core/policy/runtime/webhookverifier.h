@@ -18,7 +18,7 @@ class HttpHeaders;
 // The verify-webhook action (reference §6.3): checks a provider's request
 // signature with the configured secret. Each provider's scheme (header,
 // MAC, encoding, signed content, timestamp rule) is a row of a table in
-// webhookverifier.cpp; docs/traffic-policy.md lists them. MACs are compared
+// webhookverifier.cpp; README.md here lists the choices. MACs are compared
 // in constant time; timestamped schemes refuse requests outside
 // `toleranceSeconds` of the clock (replay protection).
 // Immutable after create(); safe to share between threads.
