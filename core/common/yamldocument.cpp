@@ -123,15 +123,15 @@ private:
         std::unordered_map<std::string, int> keyLines; // scalar key -> line
     };
 
-    bool count(int nodes, std::size_t bytes, const yaml_mark_t &at);
+    bool count(int nodes, std::size_t bytes, const YamlNode::Mark &at);
     bool startCollection(YamlNode::Kind kind, YamlNode::Style style, const char *anchor, const char *tag,
                          const yaml_mark_t &start);
     bool finishCollection(const yaml_mark_t &end);
-    void add(YamlNode node, const std::string &anchor);
+    bool add(YamlNode node, const std::string &anchor);
     std::string childPath() const;
-    void fail(std::string message, const yaml_mark_t &at)
+    void fail(std::string message, const YamlNode::Mark &at)
     {
-        m_diagnostics.error(std::move(message), toPosition(m_index.mark(at), 1), childPath());
+        m_diagnostics.error(std::move(message), toPosition(at, 1), childPath());
     }
 
     const TextIndex &m_index;
@@ -159,7 +159,7 @@ std::string YamlTreeBuilder::childPath() const
     return joinKey(top.path, top.key.isScalar() ? top.key.scalar() : std::string("?"));
 }
 
-bool YamlTreeBuilder::count(int nodes, std::size_t bytes, const yaml_mark_t &at)
+bool YamlTreeBuilder::count(int nodes, std::size_t bytes, const YamlNode::Mark &at)
 {
     m_nodes += nodes;
     m_bytes += bytes;
@@ -182,10 +182,11 @@ bool YamlTreeBuilder::startCollection(YamlNode::Kind kind, YamlNode::Style style
                                       const yaml_mark_t &start)
 {
     if (static_cast<int>(m_stack.size()) > m_options.maxDepth) {
-        fail(m_options.subject + " nests more than " + std::to_string(m_options.maxDepth) + " levels deep", start);
+        fail(m_options.subject + " nests more than " + std::to_string(m_options.maxDepth) + " levels deep",
+             m_index.mark(start));
         return false;
     }
-    if (!count(1, 0, start))
+    if (!count(1, 0, m_index.mark(start)))
         return false;
     Frame frame;
     frame.node.m_kind = kind;
@@ -211,27 +212,31 @@ bool YamlTreeBuilder::finishCollection(const yaml_mark_t &end)
         frame.node.m_nodeCount += child.m_nodeCount;
         frame.node.m_textBytes += child.m_textBytes;
     }
-    add(std::move(frame.node), frame.anchor);
-    return true;
+    return add(std::move(frame.node), frame.anchor);
 }
 
-void YamlTreeBuilder::add(YamlNode node, const std::string &anchor)
+bool YamlTreeBuilder::add(YamlNode node, const std::string &anchor)
 {
-    if (!anchor.empty())
+    if (!anchor.empty()) {
+        // The copy kept for aliases counts too: nested anchors would
+        // otherwise copy a large subtree once per level.
+        if (!count(node.m_nodeCount, node.m_textBytes, node.m_start))
+            return false;
         m_anchors.insert_or_assign(anchor, node);
+    }
     if (m_stack.empty()) {
         m_root = std::move(node);
-        return;
+        return true;
     }
     Frame &top = m_stack.back();
     if (top.node.isSequence()) {
         top.node.m_children.push_back(std::move(node));
-        return;
+        return true;
     }
     if (!top.haveKey) {
         top.key = std::move(node);
         top.haveKey = true;
-        return;
+        return true;
     }
     top.haveKey = false;
     if (top.key.isScalar()) {
@@ -240,11 +245,12 @@ void YamlTreeBuilder::add(YamlNode node, const std::string &anchor)
             m_diagnostics.error("duplicate key '" + top.key.scalar() + "'; it is already set on line "
                                     + std::to_string(previous->second + m_options.lineOffset),
                                 top.key.position(), joinKey(top.path, top.key.scalar()));
-            return;
+            return true;
         }
     }
     top.node.m_keys.push_back(std::move(top.key));
     top.node.m_children.push_back(std::move(node));
+    return true;
 }
 
 bool YamlTreeBuilder::onEvent(const yaml_event_t &event)
@@ -283,22 +289,21 @@ bool YamlTreeBuilder::onEvent(const yaml_event_t &event)
         node.m_start = m_index.mark(event.start_mark);
         node.m_end = m_index.mark(event.end_mark);
         node.m_textBytes = node.m_scalar.size();
-        if (!count(1, node.m_textBytes, event.start_mark))
+        if (!count(1, node.m_textBytes, node.m_start))
             return false;
-        add(std::move(node), s.anchor ? reinterpret_cast<const char *>(s.anchor) : "");
-        return true;
+        return add(std::move(node), s.anchor ? reinterpret_cast<const char *>(s.anchor) : "");
     }
     case YAML_ALIAS_EVENT: {
         const std::string name = reinterpret_cast<const char *>(event.data.alias.anchor);
         const auto found = m_anchors.find(name);
         if (found == m_anchors.end()) {
-            fail("YAML syntax error: alias '*" + name + "' has no anchor '&" + name + "' before it", event.start_mark);
+            fail("YAML syntax error: alias '*" + name + "' has no anchor '&" + name + "' before it",
+                 m_index.mark(event.start_mark));
             return false;
         }
-        if (!count(found->second.m_nodeCount, found->second.m_textBytes, event.start_mark))
+        if (!count(found->second.m_nodeCount, found->second.m_textBytes, m_index.mark(event.start_mark)))
             return false;
-        add(found->second, {});
-        return true;
+        return add(found->second, {});
     }
     case YAML_SEQUENCE_START_EVENT: {
         const auto &s = event.data.sequence_start;
