@@ -7,9 +7,9 @@
 namespace switchyard {
 
 // Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates,
-// nothing above U+10FFFF). YAML text must be Unicode; yaml-cpp 0.7 takes
-// invalid bytes silently, so parsers check their input with this first and
-// say which byte is wrong instead of producing garbled keys.
+// nothing above U+10FFFF). YAML text must be Unicode; YamlDocument checks
+// its input with this first and says which byte is wrong, in plainer words
+// than the parser's own complaint.
 struct Utf8
 {
     // Byte offset of the first byte that does not start a valid sequence,

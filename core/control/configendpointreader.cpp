@@ -40,13 +40,6 @@ Scheme guessScheme(const std::string &url)
     return schemeFromString(Hostname::toLower(url.substr(0, sep))).value_or(Scheme::Https);
 }
 
-std::string emitted(const YAML::Node &node)
-{
-    YAML::Emitter emitter;
-    emitter << node;
-    return std::string(emitter.c_str()) + "\n";
-}
-
 // The state of reading one entry: the keys found, then the checks across them.
 class EntryReader
 {
@@ -61,7 +54,7 @@ public:
         , m_diag(diagnostics)
     {}
 
-    void readKeys(const YAML::Node &node);
+    void readKeys(const YamlNode &node);
     void check();
 
 private:
@@ -102,20 +95,20 @@ private:
 
 std::optional<std::string> EntryReader::stringValue(const ConfigMapEntry &e, bool required, std::string_view expected)
 {
-    if (e.value.IsNull() && !required)
+    if (e.value->isNull() && !required)
         return std::string();
-    if (!e.value.IsScalar()) {
-        error(typeMismatch(e.key, expected, e.value), valuePosition(e), e.key);
+    if (!e.value->isScalar()) {
+        error(typeMismatch(e.key, expected, *e.value), valuePosition(e), e.key);
         return std::nullopt;
     }
-    if (required && e.value.Scalar().empty()) {
+    if (required && e.value->scalar().empty()) {
         error("'" + e.key + "' must not be empty", valuePosition(e), e.key);
         return std::nullopt;
     }
-    return e.value.Scalar();
+    return e.value->scalar();
 }
 
-void EntryReader::readKeys(const YAML::Node &node)
+void EntryReader::readKeys(const YamlNode &node)
 {
     for (const ConfigMapEntry &e : mapEntries(node)) {
         if (e.key == "name") {
@@ -148,18 +141,18 @@ void EntryReader::readKeys(const YAML::Node &node)
             if (auto v = stringValue(e, false, "a string"))
                 m_ep.metadata = *v;
         } else if (e.key == "pooling_enabled") {
-            if (auto v = plainBool(e.value))
+            if (auto v = plainBool(*e.value))
                 m_ep.poolingEnabled = *v;
             else
-                error(typeMismatch(e.key, "true or false", e.value), valuePosition(e), e.key);
+                error(typeMismatch(e.key, "true or false", *e.value), valuePosition(e), e.key);
         } else if (e.key == "upstream") {
             readUpstream(e);
         } else if (e.key == "traffic_policy") {
-            if (e.value.IsMap())
+            if (e.value->isMapping())
                 m_policy = e;
             else
                 error(typeMismatch(e.key, "a mapping of phases (on_http_request, on_http_response, on_tcp_connect)",
-                                   e.value),
+                                   *e.value),
                       valuePosition(e), e.key);
         } else if (e.key == "traffic_policy_file") {
             if (stringValue(e, true, "a file path"))
@@ -173,26 +166,26 @@ void EntryReader::readKeys(const YAML::Node &node)
 void EntryReader::readBindings(const ConfigMapEntry &e)
 {
     m_bindingPosition = valuePosition(e);
-    if (!e.value.IsSequence()) {
-        error(typeMismatch(e.key, "a list with one item, as in [public]", e.value), valuePosition(e), e.key);
+    if (!e.value->isSequence()) {
+        error(typeMismatch(e.key, "a list with one item, as in [public]", *e.value), valuePosition(e), e.key);
         m_bindingValid = false;
         return;
     }
-    if (e.value.size() != 1) {
-        error("'bindings' must have exactly one item (public or internal), not " + std::to_string(e.value.size()),
+    if (e.value->size() != 1) {
+        error("'bindings' must have exactly one item (public or internal), not " + std::to_string(e.value->size()),
               valuePosition(e), e.key);
         m_bindingValid = false;
         return;
     }
-    const YAML::Node item = e.value[0];
-    m_bindingPosition = nodePosition(item);
-    if (!item.IsScalar()) {
+    const YamlNode &item = e.value->item(0);
+    m_bindingPosition = item.position();
+    if (!item.isScalar()) {
         error(typeMismatch("bindings[0]", "public or internal", item),
               m_bindingPosition.known() ? m_bindingPosition : valuePosition(e), "bindings[0]");
         m_bindingValid = false;
         return;
     }
-    const std::string &value = item.Scalar();
+    const std::string &value = item.scalar();
     if (auto binding = bindingFromString(value)) {
         m_binding = binding;
     } else {
@@ -207,29 +200,29 @@ void EntryReader::readBindings(const ConfigMapEntry &e)
 void EntryReader::readUpstream(const ConfigMapEntry &e)
 {
     m_upstream = e;
-    if (!e.value.IsMap()) {
-        error(typeMismatch(e.key, "a mapping, as in {url: 8080}", e.value), valuePosition(e), e.key);
+    if (!e.value->isMapping()) {
+        error(typeMismatch(e.key, "a mapping, as in {url: 8080}", *e.value), valuePosition(e), e.key);
         return;
     }
     const std::string path = joinPath(m_cfg.path, "upstream");
-    for (const ConfigMapEntry &u : mapEntries(e.value)) {
+    for (const ConfigMapEntry &u : mapEntries(*e.value)) {
         if (u.key == "url") {
-            if (!u.value.IsScalar()) {
-                error(typeMismatch("url", "a port, host:port or URL, as in 8080", u.value), valuePosition(u),
+            if (!u.value->isScalar()) {
+                error(typeMismatch("url", "a port, host:port or URL, as in 8080", *u.value), valuePosition(u),
                       "upstream.url");
                 m_upstreamUrl = std::string(); // present but unusable: no "missing url" error
             } else {
-                m_upstreamUrl = u.value.Scalar();
+                m_upstreamUrl = u.value->scalar();
                 m_upstreamUrlPosition = valuePosition(u);
             }
         } else if (u.key == "protocol") {
-            if (!u.value.IsScalar()) {
-                error(typeMismatch("protocol", "http1 or http2", u.value), valuePosition(u), "upstream.protocol");
-            } else if (u.value.Scalar() != "http1" && u.value.Scalar() != "http2") {
-                error(unknownChoice("upstream protocol", u.value.Scalar(), UpstreamProtocols), valuePosition(u),
+            if (!u.value->isScalar()) {
+                error(typeMismatch("protocol", "http1 or http2", *u.value), valuePosition(u), "upstream.protocol");
+            } else if (u.value->scalar() != "http1" && u.value->scalar() != "http2") {
+                error(unknownChoice("upstream protocol", u.value->scalar(), UpstreamProtocols), valuePosition(u),
                       "upstream.protocol");
             } else {
-                m_cfg.upstreamProtocol = u.value.Scalar();
+                m_cfg.upstreamProtocol = u.value->scalar();
                 m_upstreamProtocol = u;
             }
         } else {
@@ -244,7 +237,7 @@ void EntryReader::checkUrl()
 {
     std::string text;
     if (m_url) {
-        text = m_url->value.Scalar();
+        text = m_url->value->scalar();
         m_cfg.urlPosition = valuePosition(*m_url);
     } else {
         m_cfg.urlPosition = m_cfg.position;
@@ -318,17 +311,17 @@ void EntryReader::checkTrafficPolicy()
         return;
     }
     if (m_policy) {
-        const YAML::Node &node = m_policy->value;
-        m_cfg.trafficPolicyPosition = nodePosition(node);
+        const YamlNode &node = *m_policy->value;
+        m_cfg.trafficPolicyPosition = node.position();
         if (auto text = m_parser.blockText(node)) {
             m_cfg.trafficPolicySource = *text;
             m_cfg.trafficPolicyVerbatim = true;
         } else {
-            m_cfg.trafficPolicySource = emitted(node);
+            m_cfg.trafficPolicySource = node.toFlowText() + "\n";
         }
         m_ep.trafficPolicy = m_cfg.trafficPolicySource;
     } else if (m_policyFile) {
-        const std::string written = m_policyFile->value.Scalar();
+        const std::string written = m_policyFile->value->scalar();
         std::filesystem::path resolved(written);
         if (resolved.is_relative() && !m_baseDir.empty())
             resolved = std::filesystem::path(m_baseDir) / resolved;
@@ -367,21 +360,21 @@ ConfigEndpointReader::ConfigEndpointReader(const ConfigParser &parser, std::stri
     , m_baseDir(std::move(baseDir))
 {}
 
-ConfigEndpointEntry ConfigEndpointReader::read(const YAML::Node &node, std::size_t index, SourcePosition fallback,
+ConfigEndpointEntry ConfigEndpointReader::read(const YamlNode &node, std::size_t index, SourcePosition fallback,
                                                DiagnosticList &diagnostics) const
 {
     ConfigEndpointEntry out;
     EndpointConfig &cfg = out.config;
     cfg.path = "endpoints[" + std::to_string(index) + "]";
     const int errorsBefore = diagnostics.errorCount();
-    if (!node.IsMap()) {
-        SourcePosition pos = node.IsNull() ? m_parser.emptyItemPosition(node) : nodePosition(node);
+    if (!node.isMapping()) {
+        SourcePosition pos = node.isNull() ? m_parser.emptyItemPosition(node) : node.position();
         if (!pos.known())
             pos = fallback;
         diagnostics.error(typeMismatch(cfg.path, "a mapping with at least 'name'", node), pos, cfg.path);
         return out;
     }
-    cfg.position = nodePosition(node);
+    cfg.position = node.position();
     cfg.position.length = 0;
 
     EntryReader reader(m_parser, m_baseDir, out, diagnostics);

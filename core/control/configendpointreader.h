@@ -4,7 +4,7 @@
 #include "common/diagnostic.h"
 #include "control/configfile.h"
 
-#include <yaml-cpp/yaml.h>
+#include "common/yamlnode.h"
 
 #include <string>
 
@@ -35,7 +35,7 @@ public:
 
     // `fallback` is where to point when the entry has no position of its own
     // (an empty `-` item).
-    ConfigEndpointEntry read(const YAML::Node &node, std::size_t index, SourcePosition fallback,
+    ConfigEndpointEntry read(const YamlNode &node, std::size_t index, SourcePosition fallback,
                              DiagnosticList &diagnostics) const;
 
 private:

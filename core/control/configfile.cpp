@@ -6,6 +6,7 @@
 #include "control/configvalidator.h"
 #include "policy/celexpressioncompiler.h"
 
+// yaml-cpp only writes here; all YAML input goes through YamlDocument.
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -16,12 +17,9 @@ namespace {
 
 bool loadsAsScalar(const std::string &yaml, const std::string &value)
 {
-    try {
-        const YAML::Node node = YAML::Load("v: " + yaml);
-        return node["v"].IsScalar() && node["v"].Scalar() == value;
-    } catch (const YAML::Exception &) {
-        return false;
-    }
+    const YamlDocument document("v: " + yaml, ConfigParser::yamlOptions());
+    const YamlNode *node = document.root() ? document.root()->find("v") : nullptr;
+    return node && node->isScalar() && node->scalar() == value;
 }
 
 // A string as a YAML scalar that reads back as exactly that string (plain
@@ -68,27 +66,21 @@ std::string indented(const std::string &text, std::size_t indent)
 
 // The `traffic_policy:` entry for a policy kept as source text. The text is
 // written as it is (comments and layout kept) when it reads back as the same
-// mapping; otherwise the parsed mapping is re-emitted, and text that is no
-// mapping at all is kept as a string so nothing is lost (loading then
-// reports it).
+// mapping; otherwise the parsed mapping is re-emitted (in flow style), and
+// text that is no mapping at all is kept as a string so nothing is lost
+// (loading then reports it).
 std::string trafficPolicyEntry(const std::string &text, std::size_t indent)
 {
     const std::string key = std::string(indent, ' ') + "traffic_policy:";
     ConfigParser parser(text);
     DiagnosticList problems;
-    if (const auto root = parser.parse(problems); root && root->IsMap())
+    if (const YamlNode *root = parser.parse(problems); root && root->isMapping())
         return key + '\n' + indented(text, indent + 2);
-    YAML::Node node;
-    try {
-        node = YAML::Load(text);
-    } catch (const YAML::Exception &) {
+    // Tabs make the parser refuse a text that may still read as a mapping.
+    const YamlDocument document(text, ConfigParser::yamlOptions());
+    if (!document.root() || !document.root()->isMapping())
         return key + ' ' + scalar(text) + '\n';
-    }
-    if (!node.IsMap())
-        return key + ' ' + scalar(text) + '\n';
-    YAML::Emitter emitter;
-    emitter << YAML::Block << node;
-    return key + '\n' + indented(std::string(emitter.c_str()) + '\n', indent + 2);
+    return key + ' ' + document.root()->toFlowText() + '\n';
 }
 
 void writeAgent(const AgentSettings &agent, std::string &out)

@@ -46,8 +46,8 @@ struct EndpointConfig
     // line trafficPolicyPosition.line + L - 1, column
     // C + trafficPolicyPosition.column - 1 of the file (comments and blank
     // lines kept, so line numbers match). Otherwise (a flow mapping such as
-    // `{on_http_request: [...]}`) the node was re-emitted by the YAML emitter
-    // and only its start position is known.
+    // `{on_http_request: [...]}`) the node was re-written from the parsed
+    // tree (YamlNode::toFlowText) and only its start position is known.
     std::string trafficPolicySource;
     SourcePosition trafficPolicyPosition;
     bool trafficPolicyVerbatim = false;

@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/configparser.h"
 
-#include "common/utf8.h"
-#include "common/yamltabs.h"
-
 #include "control/configyamlnode.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <map>
 
 namespace switchyard {
 
 namespace {
-
-// Beyond this the tree is not a config file; yaml-cpp itself stops at a
-// similar depth with a syntax error.
-constexpr int MaxDepth = 256;
 
 bool isBlank(std::string_view line)
 {
@@ -27,12 +18,6 @@ std::size_t leadingSpaces(std::string_view line)
 {
     const std::size_t n = line.find_first_not_of(' ');
     return n == std::string_view::npos ? line.size() : n;
-}
-
-std::string syntaxMessage(const std::string &yamlMessage)
-{
-    // yaml-cpp's wording is terse; the position does most of the work.
-    return "YAML syntax error: " + yamlMessage;
 }
 
 } // namespace
@@ -53,119 +38,62 @@ ConfigParser::ConfigParser(std::string text)
     }
 }
 
-void ConfigParser::checkTabs(DiagnosticList &diagnostics)
+YamlDocument::Options ConfigParser::yamlOptions()
 {
-    for (const YamlTabs::Position &tab : YamlTabs::find(m_text)) {
-        const int lineNo = tab.line + 1;
-        diagnostics.error(YamlTabs::Message, SourcePosition{lineNo, tab.column + 1, 1});
-        if (m_firstTabLine == 0)
-            m_firstTabLine = lineNo;
-    }
+    YamlDocument::Options options;
+    options.subject = "the file";
+    options.severalDocumentsMessage = "the config file holds more than one YAML document; keep everything in the first";
+    options.maxDepth = MaxDepth;
+    options.maxNodes = MaxNodes;
+    return options;
 }
 
-std::optional<YAML::Node> ConfigParser::parse(DiagnosticList &diagnostics)
+const YamlNode *ConfigParser::parse(DiagnosticList &diagnostics)
 {
-    // yaml-cpp 0.7 can loop forever on a NUL byte, and YAML text must be
-    // Unicode: refuse such bytes before it sees them.
-    const std::size_t nul = m_text.find('\0');
-    const std::optional<std::size_t> invalid = Utf8::firstInvalid(m_text);
-    if (nul != std::string::npos || invalid) {
-        const std::size_t at = std::min(nul, invalid.value_or(std::string::npos));
-        const std::size_t lineStart = m_text.rfind('\n', at == 0 ? 0 : at - 1);
-        const int line = static_cast<int>(std::count(m_text.begin(), m_text.begin() + static_cast<long>(at), '\n')) + 1;
-        const int column = static_cast<int>(at - (lineStart == std::string::npos || at == 0 ? 0 : lineStart + 1)) + 1;
-        char byte[8];
-        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(m_text[at]));
-        diagnostics.error(at == nul ? std::string("the file contains a NUL byte; is it a binary file?")
-                                    : std::string("the file is not valid UTF-8 (byte ") + byte + "); save it as UTF-8",
-                          SourcePosition{line, column, 1});
-        return std::nullopt;
-    }
-    if (const auto comma = YamlTabs::findStrayComma(m_text)) {
-        diagnostics.error(YamlTabs::StrayCommaMessage, SourcePosition{comma->line + 1, comma->column + 1, 1});
-        return std::nullopt;
-    }
-    checkTabs(diagnostics);
-
-    std::vector<YAML::Node> documents;
-    try {
-        documents = YAML::LoadAll(m_text);
-    } catch (const YAML::Exception &e) {
-        const SourcePosition pos =
-            e.mark.is_null() ? SourcePosition{} : SourcePosition{e.mark.line + 1, e.mark.column + 1, 0};
-        // A tab in the indentation confuses the parser on that line or
-        // later; the tab diagnostic already says what to fix.
-        if (m_firstTabLine == 0 || (pos.known() && pos.line < m_firstTabLine))
-            diagnostics.error(syntaxMessage(e.msg), pos);
-        return std::nullopt;
-    } catch (const std::exception &e) {
-        diagnostics.error(syntaxMessage(e.what()));
-        return std::nullopt;
-    }
-    if (m_firstTabLine != 0)
-        return std::nullopt;
-    if (documents.empty())
-        return YAML::Node();
-    if (documents.size() > 1) {
-        SourcePosition pos = nodePosition(documents[1]);
-        diagnostics.error("the config file holds more than one YAML document; keep everything in the first", pos);
-    }
-    checkKeys(documents.front(), {}, 0, diagnostics);
-    return documents.front();
+    m_document.emplace(m_text, yamlOptions());
+    diagnostics.append(m_document->diagnostics());
+    // Tabs usually break the structure even where the parser got past them.
+    if (!m_document->root() || m_document->hasTabs())
+        return nullptr;
+    m_reportedKeys.clear();
+    checkKeys(*m_document->root(), {}, diagnostics);
+    return &*m_document->root();
 }
 
-void ConfigParser::checkKeys(const YAML::Node &node, const std::string &path, int depth, DiagnosticList &diagnostics)
+void ConfigParser::checkKeys(const YamlNode &node, const std::string &path, DiagnosticList &diagnostics)
 {
-    if (depth > MaxDepth)
-        return;
-    if (node.IsSequence()) {
-        std::size_t index = 0;
-        for (const YAML::Node &item : node)
-            checkKeys(item, path + "[" + std::to_string(index++) + "]", depth + 1, diagnostics);
+    if (node.isSequence()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+            checkKeys(node.item(i), path + "[" + std::to_string(i) + "]", diagnostics);
         return;
     }
-    if (!node.IsMap())
+    if (!node.isMapping())
         return;
-
-    std::map<std::string, SourcePosition> seen;
-    for (const auto &item : node) {
-        const SourcePosition keyPos = nodePosition(item.first);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YamlNode &key = node.key(i);
+        if (key.isScalar()) {
+            checkKeys(node.value(i), joinPath(path, key.scalar()), diagnostics);
+            continue;
+        }
         // An alias repeats a node; report each problem once.
+        const SourcePosition keyPos = key.position();
         const std::pair<int, int> at{keyPos.line, keyPos.column};
-        const bool reported =
-            keyPos.known() && std::find(m_reportedKeys.begin(), m_reportedKeys.end(), at) != m_reportedKeys.end();
-        if (!item.first.IsScalar()) {
-            if (!reported) {
-                diagnostics.error("a key must be a plain name, not " + describeNode(item.first), keyPos, path);
-                m_reportedKeys.push_back(at);
-            }
+        if (keyPos.known() && std::find(m_reportedKeys.begin(), m_reportedKeys.end(), at) != m_reportedKeys.end())
             continue;
-        }
-        const std::string &key = item.first.Scalar();
-        const std::string childPath = joinPath(path, key);
-        auto [it, inserted] = seen.emplace(key, keyPos);
-        if (!inserted) {
-            if (!reported) {
-                diagnostics.error("duplicate key '" + key + "'; it is already set on line " +
-                                      std::to_string(it->second.line),
-                                  keyPos, childPath);
-                m_reportedKeys.push_back(at);
-            }
-            continue;
-        }
-        checkKeys(item.second, childPath, depth + 1, diagnostics);
+        diagnostics.error("a key must be a plain name, not " + describeNode(key), keyPos, path);
+        m_reportedKeys.push_back(at);
     }
 }
 
-std::optional<std::string> ConfigParser::blockText(const YAML::Node &node) const
+std::optional<std::string> ConfigParser::blockText(const YamlNode &node) const
 {
-    if (!(node.IsMap() || node.IsSequence()) || node.Style() != YAML::EmitterStyle::Block)
+    if (!(node.isMapping() || node.isSequence()) || node.style() != YamlNode::Style::Block)
         return std::nullopt;
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null() || mark.line < 0 || static_cast<std::size_t>(mark.line) >= m_lines.size())
+    const YamlNode::Mark &mark = node.start();
+    if (!mark.known() || static_cast<std::size_t>(mark.line) > m_lines.size())
         return std::nullopt;
-    const std::size_t first = static_cast<std::size_t>(mark.line);
-    const std::size_t column = static_cast<std::size_t>(mark.column);
+    const std::size_t first = static_cast<std::size_t>(mark.line) - 1;
+    const std::size_t column = static_cast<std::size_t>(mark.column) - 1;
     const std::string_view firstLine = m_lines[first];
     if (firstLine.size() < column || leadingSpaces(firstLine) < column)
         return std::nullopt;
@@ -198,23 +126,19 @@ std::optional<std::string> ConfigParser::blockText(const YAML::Node &node) const
         out += line;
         out += '\n';
     }
-    try {
-        const YAML::Node reloaded = YAML::Load(out);
-        if (reloaded.Type() != node.Type())
-            return std::nullopt;
-    } catch (const YAML::Exception &) {
+    const YamlDocument reloaded(out, yamlOptions());
+    if (!reloaded.root() || reloaded.root()->kind() != node.kind())
         return std::nullopt;
-    }
     return out;
 }
 
-SourcePosition ConfigParser::emptyItemPosition(const YAML::Node &node) const
+SourcePosition ConfigParser::emptyItemPosition(const YamlNode &node) const
 {
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null() || mark.line < 0)
+    const YamlNode::Mark &mark = node.start();
+    if (!mark.known())
         return {};
-    std::size_t line = static_cast<std::size_t>(mark.line);
-    std::size_t column = static_cast<std::size_t>(mark.column);
+    std::size_t line = static_cast<std::size_t>(mark.line) - 1;
+    std::size_t column = static_cast<std::size_t>(mark.column) - 1;
     if (line >= m_lines.size()) {
         if (m_lines.empty())
             return {};

@@ -3,7 +3,7 @@
 
 #include "common/diagnostic.h"
 
-#include <yaml-cpp/yaml.h>
+#include "common/yamldocument.h"
 
 #include <optional>
 #include <string>
@@ -12,9 +12,9 @@
 
 namespace switchyard {
 
-// The YAML layer of the config loader: text in, a yaml-cpp node tree plus
-// the problems YAML itself has (tab indentation, syntax errors, several
-// documents, duplicate keys) out. Keeps the text so later steps can cut a
+// The YAML layer of the config loader: text in, a YamlNode tree plus the
+// problems YAML itself has (tab indentation, syntax errors, several
+// documents, duplicate keys, keys that are not names) out. Keeps the text so later steps can cut a
 // node's own source text out of it.
 class ConfigParser
 {
@@ -24,30 +24,37 @@ public:
     ConfigParser(const ConfigParser &) = delete;
     ConfigParser &operator=(const ConfigParser &) = delete;
 
+    // Beyond this the tree is not a config file.
+    static constexpr int MaxDepth = 256;
+    static constexpr int MaxNodes = 200000;
+
     // Parses the one document of the text and reports every YAML-level
-    // problem. Returns nullopt when there is no usable tree (syntax error,
+    // problem. Returns nullptr when there is no usable tree (syntax error,
     // tab indentation); a Null node for an empty file. Duplicate keys do not
-    // stop parsing: the first occurrence is the one the tree reader uses.
-    std::optional<YAML::Node> parse(DiagnosticList &diagnostics);
+    // stop parsing: the first occurrence is the one the tree holds. The tree
+    // lives as long as the parser.
+    const YamlNode *parse(DiagnosticList &diagnostics);
 
     // The file's own text of a block mapping or list, dedented to the node's
     // column, so that line L / column C of the result is line
     // mark.line + L - 1 / column C + mark.column - 1 of the file. Comment
     // lines left of the node become empty lines. nullopt for flow nodes or
     // when the cut-out text would not load as the same kind of node.
-    std::optional<std::string> blockText(const YAML::Node &node) const;
+    std::optional<std::string> blockText(const YamlNode &node) const;
 
-    // Where the `-` of an empty list item is. yaml-cpp marks an empty node
-    // at the token after it; unknown when the dash cannot be found.
-    SourcePosition emptyItemPosition(const YAML::Node &node) const;
+    // Where the `-` of an empty list item is. libyaml marks an empty node
+    // after it; unknown when the dash cannot be found.
+    SourcePosition emptyItemPosition(const YamlNode &node) const;
+
+    // The options config text is parsed with.
+    static YamlDocument::Options yamlOptions();
 
 private:
-    void checkTabs(DiagnosticList &diagnostics);
-    void checkKeys(const YAML::Node &node, const std::string &path, int depth, DiagnosticList &diagnostics);
+    void checkKeys(const YamlNode &node, const std::string &path, DiagnosticList &diagnostics);
 
     std::string m_text;
     std::vector<std::string_view> m_lines;
-    int m_firstTabLine = 0;
+    std::optional<YamlDocument> m_document;
     std::vector<std::pair<int, int>> m_reportedKeys;
 };
 

@@ -7,6 +7,7 @@
 #include "control/configpolicychecker.h"
 #include "control/endpointregistry.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
@@ -66,17 +67,17 @@ ConfigValidator::ConfigValidator(const ConfigParser &parser, std::string baseDir
     , m_compiler(compiler)
 {}
 
-std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, DiagnosticList &diagnostics) const
+std::optional<ConfigFile> ConfigValidator::validate(const YamlNode &root, DiagnosticList &diagnostics) const
 {
     const int errorsBefore = diagnostics.errorCount();
-    if (root.IsNull()) {
+    if (root.isNull()) {
         diagnostics.error("the config file is empty; it needs at least 'version: 3'", SourcePosition{1, 1, 0});
         return std::nullopt;
     }
-    if (!root.IsMap()) {
+    if (!root.isMapping()) {
         diagnostics.error("the config file must be a mapping with 'version', 'agent' and 'endpoints', not " +
                               describeNode(root),
-                          nodePosition(root));
+                          root.position());
         return std::nullopt;
     }
 
@@ -86,25 +87,25 @@ std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, Diag
     for (const ConfigMapEntry &e : mapEntries(root)) {
         if (e.key == "version") {
             hasVersion = true;
-            if (!e.value.IsScalar())
-                diagnostics.error(typeMismatch("version", "the number 3", e.value), valuePosition(e), "version");
-            else if (e.value.Scalar() != "3")
-                diagnostics.error("unsupported config version '" + e.value.Scalar() +
+            if (!e.value->isScalar())
+                diagnostics.error(typeMismatch("version", "the number 3", *e.value), valuePosition(e), "version");
+            else if (e.value->scalar() != "3")
+                diagnostics.error("unsupported config version '" + e.value->scalar() +
                                       "'; this version of Switchyard reads version 3",
                                   valuePosition(e), "version");
         } else if (e.key == "agent") {
-            if (e.value.IsMap())
-                readAgent(e.value, config.agent, diagnostics);
-            else if (!e.value.IsNull())
-                diagnostics.error(typeMismatch("agent", "a mapping", e.value), valuePosition(e), "agent");
+            if (e.value->isMapping())
+                readAgent(*e.value, config.agent, diagnostics);
+            else if (!e.value->isNull())
+                diagnostics.error(typeMismatch("agent", "a mapping", *e.value), valuePosition(e), "agent");
         } else if (e.key == "endpoints") {
-            if (e.value.IsSequence()) {
+            if (e.value->isSequence()) {
                 const ConfigEndpointReader reader(m_parser, m_baseDir);
                 std::size_t index = 0;
-                for (const YAML::Node &item : e.value)
+                for (const YamlNode &item : e.value->items())
                     entries.push_back(reader.read(item, index++, e.keyPosition, diagnostics));
-            } else if (!e.value.IsNull()) {
-                diagnostics.error(typeMismatch("endpoints", "a list of endpoints", e.value), valuePosition(e),
+            } else if (!e.value->isNull()) {
+                diagnostics.error(typeMismatch("endpoints", "a list of endpoints", *e.value), valuePosition(e),
                                   "endpoints");
             }
         } else if (e.key == "tunnels") {
@@ -116,7 +117,7 @@ std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, Diag
         }
     }
     if (!hasVersion) {
-        SourcePosition pos = nodePosition(root);
+        SourcePosition pos = root.position();
         pos.length = 0;
         diagnostics.error("missing required key 'version'; add 'version: 3' at the top", pos, "version");
     }
@@ -140,24 +141,24 @@ std::optional<ConfigFile> ConfigValidator::validate(const YAML::Node &root, Diag
 void ConfigValidator::readAddress(const ConfigMapEntry &e, std::string &out, DiagnosticList &diagnostics) const
 {
     const std::string path = "agent." + e.key;
-    if (e.key == "web_addr" && plainBool(e.value) == false) {
+    if (e.key == "web_addr" && plainBool(*e.value) == false) {
         diagnostics.error("'web_addr: false' is not supported: the API serves the desktop app and the command line",
                           valuePosition(e), path);
         return;
     }
-    if (!e.value.IsScalar()) {
-        diagnostics.error(typeMismatch(e.key, "HOST:PORT, as in 127.0.0.1:4040", e.value), valuePosition(e), path);
+    if (!e.value->isScalar()) {
+        diagnostics.error(typeMismatch(e.key, "HOST:PORT, as in 127.0.0.1:4040", *e.value), valuePosition(e), path);
         return;
     }
-    auto address = HostPort::parse(e.value.Scalar());
+    auto address = HostPort::parse(e.value->scalar());
     if (!address) {
         diagnostics.error("invalid " + e.key + ": " + address.message(), valuePosition(e), path);
         return;
     }
-    out = e.value.Scalar();
+    out = e.value->scalar();
 }
 
-void ConfigValidator::readAgent(const YAML::Node &node, AgentSettings &agent, DiagnosticList &diagnostics) const
+void ConfigValidator::readAgent(const YamlNode &node, AgentSettings &agent, DiagnosticList &diagnostics) const
 {
     // canonical key → the spelling and position that set it
     std::map<std::string_view, std::pair<std::string, SourcePosition>> seen;
@@ -182,58 +183,58 @@ void ConfigValidator::readAgent(const YAML::Node &node, AgentSettings &agent, Di
         } else if (key == "edge_https") {
             readAddress(e, agent.edgeHttps, diagnostics);
         } else if (key == "api_allow_hosts") {
-            if (!e.value.IsSequence()) {
-                diagnostics.error(typeMismatch(e.key, "a list of host names", e.value), valuePosition(e), path);
+            if (!e.value->isSequence()) {
+                diagnostics.error(typeMismatch(e.key, "a list of host names", *e.value), valuePosition(e), path);
                 continue;
             }
             std::size_t index = 0;
-            for (const YAML::Node &host : e.value) {
+            for (const YamlNode &host : e.value->items()) {
                 const std::string itemPath = path + "[" + std::to_string(index++) + "]";
-                if (!host.IsScalar() || host.Scalar().empty())
+                if (!host.isScalar() || host.scalar().empty())
                     diagnostics.error(
                         typeMismatch(e.key + "[" + std::to_string(index - 1) + "]", "a host name, IP or CIDR", host),
-                        host.IsNull() ? valuePosition(e) : nodePosition(host), itemPath);
-                else if (host.Scalar().find_first_of(" \t") != std::string::npos)
-                    diagnostics.error("'" + host.Scalar() + "' is not a host name, IP or CIDR", nodePosition(host),
+                        host.isNull() ? valuePosition(e) : host.position(), itemPath);
+                else if (host.scalar().find_first_of(" \t") != std::string::npos)
+                    diagnostics.error("'" + host.scalar() + "' is not a host name, IP or CIDR", host.position(),
                                       itemPath);
                 else
-                    agent.apiAllowHosts.push_back(host.Scalar());
+                    agent.apiAllowHosts.push_back(host.scalar());
             }
         } else if (key == "inspect_db_size") {
             long long value = 0;
-            const std::string text = e.value.IsScalar() ? e.value.Scalar() : std::string();
+            const std::string text = e.value->isScalar() ? e.value->scalar() : std::string();
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (!e.value.IsScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+            if (!e.value->isScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
                 value < -1)
                 diagnostics.error(typeMismatch(e.key,
                                                "a number of bytes (0 for the default 50 MB, -1 to turn "
                                                "inspection off)",
-                                               e.value),
+                                               *e.value),
                                   valuePosition(e), path);
             else
                 agent.inspectDbSize = value;
         } else if (key == "workers") {
             int value = 0;
-            const std::string text = e.value.IsScalar() ? e.value.Scalar() : std::string();
+            const std::string text = e.value->isScalar() ? e.value->scalar() : std::string();
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
             if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 256)
-                diagnostics.error(typeMismatch(e.key, "a number from 1 to 256", e.value), valuePosition(e), path);
+                diagnostics.error(typeMismatch(e.key, "a number from 1 to 256", *e.value), valuePosition(e), path);
             else
                 agent.workers = value;
         } else if (key == "data_dir") {
-            if (!e.value.IsScalar() || e.value.Scalar().empty())
-                diagnostics.error(typeMismatch(e.key, "a directory path", e.value), valuePosition(e), path);
+            if (!e.value->isScalar() || e.value->scalar().empty())
+                diagnostics.error(typeMismatch(e.key, "a directory path", *e.value), valuePosition(e), path);
             else
-                agent.dataDir = e.value.Scalar();
+                agent.dataDir = e.value->scalar();
         } else if (key == "log_level" || key == "log_format") {
             const bool level = key == "log_level";
             const std::span<const std::string_view> allowed =
                 level ? std::span<const std::string_view>(LogLevels) : std::span<const std::string_view>(LogFormats);
-            if (!e.value.IsScalar()) {
-                diagnostics.error(typeMismatch(e.key, allowedList(allowed), e.value), valuePosition(e), path);
+            if (!e.value->isScalar()) {
+                diagnostics.error(typeMismatch(e.key, allowedList(allowed), *e.value), valuePosition(e), path);
                 continue;
             }
-            const std::string &value = e.value.Scalar();
+            const std::string &value = e.value->scalar();
             if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
                 diagnostics.error(unknownChoice(e.key, value, allowed), valuePosition(e), path);
             else

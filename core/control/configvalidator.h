@@ -5,7 +5,7 @@
 #include "control/configfile.h"
 #include "control/configyamlnode.h"
 
-#include <yaml-cpp/yaml.h>
+#include "common/yamlnode.h"
 
 #include <optional>
 #include <string>
@@ -27,10 +27,10 @@ public:
     // `compiler` checks the CEL expressions of the policies (nullptr: shape only).
     ConfigValidator(const ConfigParser &parser, std::string baseDir, const ExpressionCompiler *compiler = nullptr);
 
-    std::optional<ConfigFile> validate(const YAML::Node &root, DiagnosticList &diagnostics) const;
+    std::optional<ConfigFile> validate(const YamlNode &root, DiagnosticList &diagnostics) const;
 
 private:
-    void readAgent(const YAML::Node &node, AgentSettings &agent, DiagnosticList &diagnostics) const;
+    void readAgent(const YamlNode &node, AgentSettings &agent, DiagnosticList &diagnostics) const;
     void readAddress(const ConfigMapEntry &entry, std::string &out, DiagnosticList &diagnostics) const;
     static void checkNames(const std::vector<ConfigEndpointEntry> &entries, DiagnosticList &diagnostics);
     static void checkConflicts(const std::vector<ConfigEndpointEntry> &entries, DiagnosticList &diagnostics);

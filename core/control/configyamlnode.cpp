@@ -4,15 +4,15 @@
 #include "common/textdistance.h"
 
 #include <algorithm>
-#include <set>
 
 namespace switchyard {
 
 namespace {
 
-bool isQuoted(const YAML::Node &node)
+// Quoted and block scalars are strings whatever their text.
+bool isQuoted(const YamlNode &node)
 {
-    return node.Tag() == "!";
+    return node.style() != YamlNode::Style::Plain;
 }
 
 std::string shortened(const std::string &text)
@@ -25,71 +25,53 @@ std::string shortened(const std::string &text)
 
 } // namespace
 
-SourcePosition nodePosition(const YAML::Node &node)
-{
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null() || mark.line < 0)
-        return {};
-    SourcePosition pos{mark.line + 1, mark.column + 1, 0};
-    if (node.IsScalar()) {
-        const std::string &text = node.Scalar();
-        if (text.find('\n') == std::string::npos)
-            pos.length = static_cast<int>(text.size()) + (isQuoted(node) ? 2 : 0);
-    }
-    return pos;
-}
-
 SourcePosition valuePosition(const ConfigMapEntry &entry)
 {
-    if (!entry.value.IsDefined() || entry.value.IsNull())
+    if (entry.value->isNull())
         return entry.keyPosition;
-    return nodePosition(entry.value);
+    return entry.value->position();
 }
 
-std::string describeNode(const YAML::Node &node)
+std::string describeNode(const YamlNode &node)
 {
-    if (!node.IsDefined() || node.IsNull())
+    if (node.isNull())
         return "empty";
-    if (node.IsMap())
+    if (node.isMapping())
         return "a mapping";
-    if (node.IsSequence())
+    if (node.isSequence())
         return "a list";
-    return "the " + std::string(isQuoted(node) ? "quoted " : "") + "value '" + shortened(node.Scalar()) + "'";
+    return "the " + std::string(isQuoted(node) ? "quoted " : "") + "value '" + shortened(node.scalar()) + "'";
 }
 
-std::string typeMismatch(std::string_view field, std::string_view expected, const YAML::Node &node)
+std::string typeMismatch(std::string_view field, std::string_view expected, const YamlNode &node)
 {
     std::string out = "'" + std::string(field) + "' must be " + std::string(expected);
-    if (!node.IsDefined() || node.IsNull())
+    if (node.isNull())
         return out + ", but it is empty";
     return out + ", not " + describeNode(node);
 }
 
-std::vector<ConfigMapEntry> mapEntries(const YAML::Node &mapping)
+std::vector<ConfigMapEntry> mapEntries(const YamlNode &mapping)
 {
     std::vector<ConfigMapEntry> out;
-    if (!mapping.IsMap())
+    if (!mapping.isMapping())
         return out;
-    std::set<std::string> seen;
-    for (const auto &item : mapping) {
-        if (!item.first.IsScalar())
-            continue;
-        ConfigMapEntry entry{item.first.Scalar(), item.first, item.second, nodePosition(item.first)};
-        if (!seen.insert(entry.key).second)
-            continue;
-        out.push_back(std::move(entry));
+    // YamlDocument has dropped (and reported) later duplicates of a key.
+    for (std::size_t i = 0; i < mapping.size(); ++i) {
+        const YamlNode &key = mapping.key(i);
+        if (key.isScalar())
+            out.push_back(ConfigMapEntry{key.scalar(), &key, &mapping.value(i), key.position()});
     }
     return out;
 }
 
-std::optional<bool> plainBool(const YAML::Node &node)
+std::optional<bool> plainBool(const YamlNode &node)
 {
-    if (!node.IsScalar())
+    if (!node.isScalar() || node.style() != YamlNode::Style::Plain)
         return std::nullopt;
-    const std::string &tag = node.Tag();
-    if (tag != "?" && tag != "tag:yaml.org,2002:bool")
+    if (!node.tag().empty() && node.tag() != "tag:yaml.org,2002:bool")
         return std::nullopt;
-    const std::string &v = node.Scalar();
+    const std::string &v = node.scalar();
     if (v == "true" || v == "True" || v == "TRUE")
         return true;
     if (v == "false" || v == "False" || v == "FALSE")

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Helpers for reading a yaml-cpp node tree with positions. Internal to the
-// config loader: yaml-cpp types do not appear in public core headers.
+// Helpers for reading a YamlNode tree with positions. Internal to the
+// config loader.
 
 #include "common/diagnostic.h"
 
-#include <yaml-cpp/yaml.h>
+#include "common/yamlnode.h"
 
 #include <optional>
 #include <span>
@@ -20,31 +20,27 @@ namespace switchyard {
 struct ConfigMapEntry
 {
     std::string key;
-    YAML::Node keyNode;
-    YAML::Node value;
+    const YamlNode *keyNode = nullptr; // never null; points into the parsed tree
+    const YamlNode *value = nullptr;
     SourcePosition keyPosition;
 };
 
-// 1-based position of a node (unknown when yaml-cpp has no mark). The
-// length covers a scalar's text, quotes included.
-SourcePosition nodePosition(const YAML::Node &node);
-
 // Where a diagnostic about an entry's value points: the value, or the key
-// when the value is empty (yaml-cpp marks an empty value at the next token).
+// when the value is empty (libyaml marks an empty value past its key's colon).
 SourcePosition valuePosition(const ConfigMapEntry &entry);
 
 // "a mapping", "a list", "the string 'abc'", "empty" — for type errors.
-std::string describeNode(const YAML::Node &node);
+std::string describeNode(const YamlNode &node);
 
 // "'FIELD' must be EXPECTED, not …" / "…, but it is empty".
-std::string typeMismatch(std::string_view field, std::string_view expected, const YAML::Node &node);
+std::string typeMismatch(std::string_view field, std::string_view expected, const YamlNode &node);
 
 // The entries of a mapping in file order. Later duplicates of a key and
 // keys that are not scalars are left out: ConfigParser reports those.
-std::vector<ConfigMapEntry> mapEntries(const YAML::Node &mapping);
+std::vector<ConfigMapEntry> mapEntries(const YamlNode &mapping);
 
 // true/false for a plain (unquoted) YAML boolean, nullopt for anything else.
-std::optional<bool> plainBool(const YAML::Node &node);
+std::optional<bool> plainBool(const YamlNode &node);
 
 // "a, b or c".
 std::string allowedList(std::span<const std::string_view> allowed);

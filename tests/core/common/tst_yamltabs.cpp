@@ -13,8 +13,6 @@ class TestYamlTabs : public QObject
 private slots:
     void tabs_data();
     void tabs();
-    void strayComma_data();
-    void strayComma();
     void configDoesNotHangOnLeadingComma();
 };
 
@@ -41,48 +39,14 @@ void TestYamlTabs::tabs()
     QCOMPARE(actual, found);
 }
 
-void TestYamlTabs::strayComma_data()
-{
-    QTest::addColumn<QByteArray>("text");
-    QTest::addColumn<QString>("found"); // "line:column" 0-based, or empty
-
-    QTest::newRow("only comma") << QByteArray(",") << "0:0";
-    QTest::newRow("after document marker") << QByteArray("a: 1\n---\n,") << "2:0";
-    QTest::newRow("indented after comment") << QByteArray("# c\n  ,") << "1:2";
-    QTest::newRow("after tag") << QByteArray("!tag ,") << "0:5";
-    QTest::newRow("after anchor") << QByteArray("&a ,") << "0:3";
-    QTest::newRow("tag ended by the comma") << QByteArray("!,  !2") << "0:1";
-    QTest::newRow("after a closed flow map") << QByteArray("{a: 1}, b") << "0:6";
-    QTest::newRow("inside a flow list is fine") << QByteArray("[{a: 1}, b]") << "";
-    QTest::newRow("after a quoted key") << QByteArray("\"on\n hello\", x") << "1:7";
-    QTest::newRow("quoted item in a flow list") << QByteArray("[\"a\", b]") << "";
-    QTest::newRow("after a byte order mark") << QByteArray("\xEF\xBB\xBF,") << "0:3";
-    QTest::newRow("after sequence") << QByteArray("- a\n,") << "1:0";
-    QTest::newRow("flow list continuation") << QByteArray("a: [1\n, 2]") << "";
-    QTest::newRow("flow map continuation") << QByteArray("a: {x: 1\n , y: 2}") << "";
-    QTest::newRow("block scalar text") << QByteArray("a: |\n  ,text\nb: 1") << "";
-    QTest::newRow("double-quoted continuation") << QByteArray("a: \"x\n , y\"") << "";
-    QTest::newRow("single-quoted with escaped quote") << QByteArray("a: 'it''s\n ,b'") << "";
-    QTest::newRow("comma in a value") << QByteArray("a: x, y\n") << "";
-    QTest::newRow("bracket in a comment") << QByteArray("a: 1 # [\n,") << "1:0";
-}
-
-void TestYamlTabs::strayComma()
-{
-    QFETCH(QByteArray, text);
-    QFETCH(QString, found);
-    const auto p = YamlTabs::findStrayComma(text.toStdString());
-    QCOMPARE(p ? QString("%1:%2").arg(p->line).arg(p->column) : QString(), found);
-}
-
-// yaml-cpp 0.7 never returns on these inputs; without the check this test
-// hangs until ctest's timeout.
+// yaml-cpp 0.7 never returned on these inputs (a pre-check refused them);
+// libyaml reports a syntax error. tst_yamldocument has the full list.
 void TestYamlTabs::configDoesNotHangOnLeadingComma()
 {
     for (const char *text : {",", "- a\n,", "!tag ,"}) {
         DiagnosticList diagnostics;
         QVERIFY(!ConfigFile::loadString(text, diagnostics));
-        QVERIFY2(diagnostics.format("c.yml").find("unexpected ','") != std::string::npos, text);
+        QVERIFY2(diagnostics.format("c.yml").find(": error: YAML syntax error: ") != std::string::npos, text);
     }
 }
 

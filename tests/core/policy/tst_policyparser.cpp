@@ -283,7 +283,7 @@ void TestPolicyParser::deepNestingIsRefused()
                                              "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"),
                                  aliases));
     QCOMPARE(QString::fromStdString(aliases.format("p")),
-             QString("p: error: the policy has more than 20000 values (are aliases expanding it?)\n"));
+             QString("p:4:4: error: the policy has more than 20000 values (are aliases expanding it?)\n"));
     DiagnosticList json;
     QVERIFY(!PolicyParser::parse(std::string(100, '[') + std::string(100, ']'), json));
     QCOMPARE(QString::fromStdString(json.format("p")),
