@@ -136,6 +136,8 @@ QJsonObject resultJson(const SimulationResult &r)
                          {"actions", actions}};
         if (!rule.name.empty())
             item.insert("name", QString::fromStdString(rule.name));
+        if (rule.resumed)
+            item.insert("resumed", true);
         trace.append(item);
     }
     QJsonArray logs;

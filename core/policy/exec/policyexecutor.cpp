@@ -27,6 +27,7 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
             ruleTrace->phase = phase;
             ruleTrace->index = rule.index;
             ruleTrace->name = rule.name;
+            ruleTrace->resumed = resuming;
         }
         bool matched = true;
         if (!resuming) {

@@ -33,6 +33,7 @@ struct RuleTrace
     std::string name;
     std::vector<ExpressionTrace> expressions;
     bool matched = false;
+    bool resumed = false; // continued after a failed forward-internal (on_error: continue)
     std::vector<ActionTrace> actions;
 };
 

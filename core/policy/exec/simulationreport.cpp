@@ -36,7 +36,7 @@ std::string SimulationReport::text(const SimulationResult &r)
         out += "  " + rule.endpoint + " " + std::string(toString(rule.phase)) + " rule " + std::to_string(rule.index);
         if (!rule.name.empty())
             out += " (" + rule.name + ")";
-        out += rule.matched ? ": matched\n" : ": skipped\n";
+        out += rule.resumed ? ": resumed\n" : rule.matched ? ": matched\n" : ": skipped\n";
         for (const ExpressionTrace &e : rule.expressions) {
             out += "    expression " + e.source + " = "
                    + (e.value.isError() ? "error: " + std::string(e.value.errorMessage()) : e.value.debugString()) + "\n";

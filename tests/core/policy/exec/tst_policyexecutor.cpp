@@ -33,7 +33,7 @@ namespace {
 
 std::shared_ptr<const CompiledPolicy> compile(const std::string &text)
 {
-    const PolicyCompileResult r = PolicyCompiler({}).compile(text);
+    const PolicyCompileResult r = PolicyCompiler().compile(text);
     if (!r.ok())
         qWarning("%s", r.diagnostics.format("policy").c_str());
     return r.policy;

@@ -6,6 +6,7 @@
 // SWITCHYARD_UPDATE_GOLDEN=1 rewrites the expected parts (review the diff!).
 #include "policy/compile/policycompiler.h"
 #include "policy/exec/policysimulator.h"
+#include "policy/exec/requesturl.h"
 #include "policy/exec/simulationreport.h"
 
 #include <QDir>
@@ -99,6 +100,9 @@ Scenario readScenario(const QString &path)
             const std::size_t colon = line.find(':');
             x.request.headers.append(line.substr(0, colon), line.substr(line.find_first_not_of(' ', colon + 1)));
         }
+        // As `policy simulate` does: Host from the URL unless given.
+        if (!x.request.headers.contains("host"))
+            x.request.headers.append("host", RequestUrl::parse(x.request.url)->authority());
         if (req["body"])
             x.request.body = req["body"].as<std::string>();
         if (req["client_ip"])
