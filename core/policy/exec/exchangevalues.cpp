@@ -5,6 +5,7 @@
 #include "policy/exec/requesturl.h"
 
 #include <algorithm>
+#include <array>
 
 namespace switchyard {
 
@@ -26,6 +27,37 @@ cel::Value emptyMap()
 {
     return mapOf({});
 }
+
+const cel::Value &emptyString()
+{
+    static const cel::Value empty = cel::Value::string(std::string());
+    return empty;
+}
+
+// The field names of one variable, made once, so building the variable
+// allocates nothing per key.
+template<std::size_t N>
+class Record
+{
+public:
+    explicit Record(const std::array<std::string_view, N> &names)
+    {
+        for (std::size_t i = 0; i < N; ++i)
+            m_keys[i] = cel::Value::string(std::string(names[i]));
+    }
+
+    cel::Value make(std::array<cel::Value, N> values) const
+    {
+        Entries entries;
+        entries.reserve(N);
+        for (std::size_t i = 0; i < N; ++i)
+            entries.emplace_back(m_keys[i], std::move(values[i]));
+        return mapOf(std::move(entries));
+    }
+
+private:
+    std::array<cel::Value, N> m_keys;
+};
 
 // name → [values] in order of first appearance.
 cel::Value groupedList(const std::vector<std::pair<std::string, cel::Value>> &items)
@@ -64,7 +96,8 @@ cel::Value cookies(const HttpHeaders &headers, bool response)
             const std::string_view pair = trim(rest.substr(0, end));
             if (const std::size_t eq = pair.find('='); eq != std::string_view::npos && eq > 0) {
                 const std::string name(trim(pair.substr(0, eq)));
-                items.emplace_back(name, mapOf({{str("name"), str(name)}, {str("value"), str(trim(pair.substr(eq + 1)))}}));
+                static const Record<2> cookie({"name", "value"});
+                items.emplace_back(name, cookie.make({str(name), str(trim(pair.substr(eq + 1)))}));
             }
             // Set-Cookie: one cookie per header; the rest are its attributes.
             if (response || end == std::string_view::npos)
@@ -127,17 +160,11 @@ cel::Value userAgent(const HttpHeaders &headers)
     const bool mobile = lower.find("mobile") != std::string::npos;
     const bool tablet = lower.find("ipad") != std::string::npos || lower.find("tablet") != std::string::npos;
     const std::string name = raw.substr(0, std::min(raw.find('/'), raw.size()));
-    return mapOf({{str("raw"), str(raw)},
-                  {str("name"), str(name)},
-                  {str("version"), str("")},
-                  {str("os"), str("")},
-                  {str("os_version"), str("")},
-                  {str("device"), str("")},
-                  {str("url"), str("")},
-                  {str("is_mobile"), cel::Value::boolean(mobile && !tablet)},
-                  {str("is_tablet"), cel::Value::boolean(tablet)},
-                  {str("is_desktop"), cel::Value::boolean(!raw.empty() && !mobile && !tablet && !bot)},
-                  {str("is_bot"), cel::Value::boolean(bot)}});
+    static const Record<11> fields({"raw", "name", "version", "os", "os_version", "device", "url", "is_mobile",
+                                    "is_tablet", "is_desktop", "is_bot"});
+    return fields.make({str(raw), str(name), emptyString(), emptyString(), emptyString(), emptyString(),
+                        emptyString(), cel::Value::boolean(mobile && !tablet), cel::Value::boolean(tablet),
+                        cel::Value::boolean(!raw.empty() && !mobile && !tablet && !bot), cel::Value::boolean(bot)});
 }
 
 } // namespace
@@ -167,98 +194,74 @@ cel::Value ExchangeValues::headers(const HttpHeaders &headers)
 cel::Value ExchangeValues::request(const PolicyRequest &request, std::chrono::system_clock::time_point received)
 {
     const RequestUrl url = RequestUrl::parse(request.url).value_or(RequestUrl{});
-    const std::string host(request.headers.value("host").value_or(url.authority()));
-    const cel::Value urlValue = mapOf({
-        {str("scheme"), str(url.scheme)},
-        {str("host"), str(url.host)},
-        {str("port"), cel::Value::integer(url.port)},
-        {str("authority"), str(url.authority())},
-        {str("path"), str(url.path)},
-        {str("query"), str(url.query)},
-        {str("raw"), str(request.url)},
-        {str("raw_path"), str(url.path)},
-        {str("uri"), str(url.uri())},
-        {str("user_password"), str(url.userPassword)},
-        {str("query_params"), queryParams(url.query)},
-    });
+    static const Record<11> urlFields({"scheme", "host", "port", "authority", "path", "query", "raw", "raw_path",
+                                       "uri", "user_password", "query_params"});
+    const std::string authority = url.authority();
+    cel::Value urlValue = urlFields.make({str(url.scheme), str(url.host), cel::Value::integer(url.port), str(authority),
+                                          str(url.path), str(url.query), str(request.url), str(url.path),
+                                          str(url.uri()), str(url.userPassword), queryParams(url.query)});
+    static const Record<2> tsFields({"header_received", "body_received"});
     const cel::Value ts = timestamp(received);
-    return mapOf({
-        {str("method"), str(request.method)},
-        {str("version"), str(request.version)},
-        {str("host"), str(host)},
-        {str("url"), urlValue},
-        {str("headers"), headers(request.headers)},
-        {str("trailers"), emptyMap()},
-        {str("cookies"), cookies(request.headers, false)},
-        {str("content_length"), cel::Value::integer(contentLength(request.headers, request.body.size()))},
-        {str("content_type"), str(request.headers.value("content-type").value_or(""))},
-        {str("content_encoding"), tokenList(request.headers, "content-encoding")},
-        {str("location"), str(request.headers.value("location").value_or(""))},
-        {str("user_agent"), userAgent(request.headers)},
-        {str("ts"), mapOf({{str("header_received"), ts}, {str("body_received"), ts}})},
-    });
+    static const Record<13> fields({"method", "version", "host", "url", "headers", "trailers", "cookies",
+                                    "content_length", "content_type", "content_encoding", "location", "user_agent",
+                                    "ts"});
+    static const cel::Value noTrailers = emptyMap();
+    return fields.make({str(request.method), str(request.version),
+                        str(request.headers.value("host").value_or(authority)), std::move(urlValue),
+                        headers(request.headers), noTrailers, cookies(request.headers, false),
+                        cel::Value::integer(contentLength(request.headers, request.body.size())),
+                        str(request.headers.value("content-type").value_or("")),
+                        tokenList(request.headers, "content-encoding"),
+                        str(request.headers.value("location").value_or("")), userAgent(request.headers),
+                        tsFields.make({ts, ts})});
 }
 
 cel::Value ExchangeValues::response(const PolicyResponse &response)
 {
-    return mapOf({
-        {str("status_code"), cel::Value::integer(response.statusCode)},
-        {str("headers"), headers(response.headers)},
-        {str("trailers"), emptyMap()},
-        {str("cookies"), cookies(response.headers, true)},
-        {str("content_length"), cel::Value::integer(contentLength(response.headers, response.body.size()))},
-        {str("content_type"), str(response.headers.value("content-type").value_or(""))},
-        {str("content_encoding"), tokenList(response.headers, "content-encoding")},
-        {str("location"), str(response.headers.value("location").value_or(""))},
-    });
+    static const Record<8> fields({"status_code", "headers", "trailers", "cookies", "content_length", "content_type",
+                                   "content_encoding", "location"});
+    return fields.make({cel::Value::integer(response.statusCode), headers(response.headers), emptyMap(),
+                        cookies(response.headers, true),
+                        cel::Value::integer(contentLength(response.headers, response.body.size())),
+                        str(response.headers.value("content-type").value_or("")),
+                        tokenList(response.headers, "content-encoding"),
+                        str(response.headers.value("location").value_or(""))});
 }
 
 cel::Value ExchangeValues::connection(const PolicyConnection &c)
 {
-    Entries geo;
-    for (const char *f : {"city", "country", "country_code", "latitude", "longitude", "radius", "subdivision"})
-        geo.emplace_back(str(f), str(""));
-    const cel::Value tls = mapOf({
-        {str("version"), str(c.tlsVersion)},
-        {str("cipher_suite"), str(c.tlsCipherSuite)},
-        {str("sni"), str(c.sni)},
-        {str("negotiated_alpn"), str(c.alpn)},
-        {str("ja4_fingerprint"), str("")},
-        {str("session_resumed"), cel::Value::boolean(false)},
-        {str("client"), cel::Value::null()},
-        {str("server"), cel::Value::null()},
-    });
-    return mapOf({
-        {str("client_ip"), str(c.clientIp)},
-        {str("client_port"), cel::Value::integer(c.clientPort)},
-        {str("server_ip"), str(c.serverIp)},
-        {str("server_port"), cel::Value::integer(c.serverPort)},
-        {str("server_region"), str("local")},
-        {str("bytes_in"), cel::Value::integer(0)},
-        {str("bytes_out"), cel::Value::integer(0)},
-        {str("geo"), mapOf(std::move(geo))},
-        {str("ts"), mapOf({{str("start"), timestamp(c.start)}})},
-        {str("tls"), tls},
-    });
+    // Switchyard has no geo-IP data: the fields exist and are empty.
+    static const cel::Value geo = Record<7>({"city", "country", "country_code", "latitude", "longitude", "radius",
+                                             "subdivision"})
+                                      .make({emptyString(), emptyString(), emptyString(), emptyString(),
+                                             emptyString(), emptyString(), emptyString()});
+    static const Record<8> tlsFields({"version", "cipher_suite", "sni", "negotiated_alpn", "ja4_fingerprint",
+                                      "session_resumed", "client", "server"});
+    static const Record<1> tsFields({"start"});
+    static const Record<10> fields({"client_ip", "client_port", "server_ip", "server_port", "server_region",
+                                    "bytes_in", "bytes_out", "geo", "ts", "tls"});
+    static const cel::Value region = str("local");
+    return fields.make({str(c.clientIp), cel::Value::integer(c.clientPort), str(c.serverIp),
+                        cel::Value::integer(c.serverPort), region, cel::Value::integer(0), cel::Value::integer(0), geo,
+                        tsFields.make({timestamp(c.start)}),
+                        tlsFields.make({str(c.tlsVersion), str(c.tlsCipherSuite), str(c.sni), str(c.alpn),
+                                        emptyString(), cel::Value::boolean(false), cel::Value::null(),
+                                        cel::Value::null()})});
 }
 
 cel::Value ExchangeValues::endpoint(const PolicyExchange &exchange)
 {
     const RequestUrl url = RequestUrl::parse(exchange.endpointUrl).value_or(RequestUrl{});
-    return mapOf({
-        {str("id"), str(exchange.endpointId)},
-        {str("url"), str(exchange.endpointUrl)},
-        {str("addr"), str(url.host + ':' + std::to_string(url.port))},
-        {str("host"), str(url.host)},
-        {str("port"), cel::Value::integer(url.port)},
-        {str("protocol"), str(url.scheme)},
-    });
+    static const Record<6> fields({"id", "url", "addr", "host", "port", "protocol"});
+    return fields.make({str(exchange.endpointId), str(exchange.endpointUrl), str(url.host + ':' + std::to_string(url.port)),
+                        str(url.host), cel::Value::integer(url.port), str(url.scheme)});
 }
 
 cel::Value ExchangeValues::time(std::chrono::system_clock::time_point now)
 {
     const cel::Value ts = timestamp(now);
-    return mapOf({{str("now"), str(cel::formatTimestamp(ts.timestampValue()))}});
+    static const Record<1> fields({"now"});
+    return fields.make({str(cel::formatTimestamp(ts.timestampValue()))});
 }
 
 cel::Value ExchangeValues::vars(const std::vector<std::pair<std::string, cel::Value>> &vars)
