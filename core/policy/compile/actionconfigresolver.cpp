@@ -128,7 +128,7 @@ RewriteConfig ActionConfigResolver::rewriteConfig(const PolicyAction &action, bo
         c.from = templateOf(*from);
         if (c.from->isLiteral()) {
             std::string error;
-            c.fromRegex = RewritePattern::compile(from->scalar, error);
+            c.fromRegex = cel::Regex::compile(from->scalar, error);
             if (!c.fromRegex)
                 diagnostics.error(error, from->position, from->path);
         }

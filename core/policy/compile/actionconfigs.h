@@ -8,7 +8,7 @@
 #include "policy/cel/cidrrange.h"
 #include "policy/cel/value.h"
 #include "policy/compile/compiledtemplate.h"
-#include "policy/compile/rewritepattern.h"
+#include "policy/cel/regex.h"
 
 #include <memory>
 #include <optional>
@@ -57,11 +57,12 @@ struct ForwardInternalConfig
     bool continueOnError = false; // on_error: continue
 };
 
-// redirect and url-rewrite.
+// redirect and url-rewrite: `from` is matched unanchored against the whole
+// URL; `to` may name capture groups as $N.
 struct RewriteConfig
 {
     std::optional<CompiledTemplate> from;            // absent: the whole URL is replaced
-    std::shared_ptr<const RewritePattern> fromRegex; // compiled when `from` is literal
+    std::shared_ptr<const cel::Regex> fromRegex; // compiled when `from` is literal
     CompiledTemplate to;
     int statusCode = 302; // redirect only
     std::vector<NamedTemplate> headers; // redirect only

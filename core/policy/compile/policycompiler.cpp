@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/compile/policycompiler.h"
 
+#include "policy/celexpressioncompiler.h"
 #include "policy/compile/actionconfigresolver.h"
 #include "policy/compile/policyenvironments.h"
 #include "policy/expressioncompiler.h"
@@ -12,17 +13,15 @@ namespace switchyard {
 
 namespace {
 
-// The CEL engine for the validator that keeps what it compiled, so the
-// compile step after validation reuses each program. One per compile() call.
+// CelExpressionCompiler that keeps what it compiled, so the compile step
+// after validation reuses each program. One per compile() call.
 class RetainingCelCompiler final : public ExpressionCompiler, public ProgramSource
 {
 public:
     std::vector<ExpressionProblem> check(std::string_view expression, PolicyPhase phase) const override
     {
         cel::CompileResult result = cel::Program::compile(expression, PolicyEnvironments::shared().environment(phase));
-        std::vector<ExpressionProblem> problems;
-        for (const cel::ExprError &error : result.errors)
-            problems.push_back({error.message, result.column(error), 0, false});
+        std::vector<ExpressionProblem> problems = CelExpressionCompiler::problemsOf(result);
         if (result.program)
             m_programs[phase].emplace(std::string(expression), std::move(result.program));
         return problems;

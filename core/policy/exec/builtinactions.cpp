@@ -12,6 +12,27 @@ namespace {
 
 using Kind = ActionRunResult::Kind;
 
+// `to` of redirect/url-rewrite in RE2's rewrite syntax: `$N` and `\N` name
+// group N; any other backslash is literal.
+std::string re2Rewrite(std::string_view to)
+{
+    std::string out;
+    out.reserve(to.size() + 4);
+    for (std::size_t i = 0; i < to.size(); ++i) {
+        const char c = to[i];
+        const bool digitNext = i + 1 < to.size() && to[i + 1] >= '0' && to[i + 1] <= '9';
+        if ((c == '$' || c == '\\') && digitNext) {
+            out += '\\';
+            out += to[++i];
+        } else if (c == '\\') {
+            out += "\\\\";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 struct Run
 {
     const CompiledAction &action;
@@ -149,16 +170,16 @@ struct Run
         const std::string before = exchange.request.url;
         std::string after = before;
         if (c.from) {
-            std::shared_ptr<const RewritePattern> pattern = c.fromRegex;
+            std::shared_ptr<const cel::Regex> pattern = c.fromRegex;
             if (!pattern) {
                 std::string from;
                 if (!render(*c.from, from, error))
                     return failed(error);
-                pattern = RewritePattern::compile(from, error);
+                pattern = cel::Regex::compile(from, error);
                 if (!pattern)
                     return failed(error, 500, "ERR_SWITCHYARD_3901");
             }
-            const int replaced = pattern->replace(after, to, !redirect, error);
+            const int replaced = pattern->replace(after, re2Rewrite(to), !redirect, error);
             if (replaced < 0)
                 return failed(error, 500, "ERR_SWITCHYARD_3901");
             if (replaced == 0) {
