@@ -37,6 +37,17 @@ const cel::Program *CompiledTemplate::soleExpression() const
 
 bool CompiledTemplate::render(const cel::Activation &activation, std::string &out, std::string &error) const
 {
+    return renderParts(activation, out, error, false);
+}
+
+bool CompiledTemplate::renderUrl(const cel::Activation &activation, std::string &out, std::string &error) const
+{
+    return renderParts(activation, out, error, true);
+}
+
+bool CompiledTemplate::renderParts(const cel::Activation &activation, std::string &out, std::string &error,
+                                   bool urlEscape) const
+{
     if (m_literal) {
         out += m_source;
         return true;
@@ -51,7 +62,21 @@ bool CompiledTemplate::render(const cel::Activation &activation, std::string &ou
             error = "${" + p.expression->source() + "}: " + std::string(v.errorMessage());
             return false;
         }
-        out += stringify(v);
+        if (!urlEscape) {
+            out += stringify(v);
+            continue;
+        }
+        static constexpr char Hex[] = "0123456789ABCDEF";
+        for (const char c : stringify(v)) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte <= 0x20 || byte >= 0x7f || std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) {
+                out += '%';
+                out += Hex[byte >> 4];
+                out += Hex[byte & 0xf];
+            } else {
+                out += c;
+            }
+        }
     }
     return true;
 }

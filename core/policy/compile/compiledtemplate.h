@@ -38,6 +38,10 @@ public:
     // Appends the rendered text to `out`; false with `error` set ("…: message")
     // when an expression evaluates to an error.
     bool render(const cel::Activation &activation, std::string &out, std::string &error) const;
+    // As render(), with each interpolated value percent-encoded where a URL
+    // may not hold it as is (space, controls, non-ASCII, "<>\^`{|}): the
+    // redirect `to` (reference §6.3: "San Francisco" → "San%20Francisco").
+    bool renderUrl(const cel::Activation &activation, std::string &out, std::string &error) const;
 
     // How an interpolated value reads in text: strings and bytes as they are,
     // numbers and booleans in CEL notation, timestamps in RFC 3339, lists and
@@ -45,6 +49,8 @@ public:
     static std::string stringify(const cel::Value &value);
 
 private:
+    bool renderParts(const cel::Activation &activation, std::string &out, std::string &error, bool urlEscape) const;
+
     std::string m_source;
     std::vector<Part> m_parts;
     bool m_literal = true;

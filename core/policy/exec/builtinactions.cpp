@@ -165,7 +165,7 @@ struct Run
     ActionRunResult rewrite(const RewriteConfig &c, bool redirect)
     {
         std::string to, error;
-        if (!render(c.to, to, error))
+        if (!(redirect ? c.to.renderUrl(activation, to, error) : render(c.to, to, error)))
             return failed(error);
         const std::string before = exchange.request.url;
         std::string after = before;
