@@ -26,15 +26,6 @@ int usageError(const std::string &message)
     return ExitUsage;
 }
 
-QJsonObject toJson(const Diagnostic &d)
-{
-    return QJsonObject{{"line", d.position.line},
-                       {"column", d.position.column},
-                       {"severity", severityName(d.severity)},
-                       {"message", QString::fromStdString(d.message)},
-                       {"path", QString::fromStdString(d.path)}};
-}
-
 int validate(const QCommandLineParser &parser, const QStringList &positional)
 {
     if (positional.size() != 2)
@@ -71,11 +62,7 @@ int validate(const QCommandLineParser &parser, const QStringList &positional)
     const bool valid = !diagnostics.hasErrors();
 
     if (parser.isSet("json")) {
-        QJsonArray list;
-        for (const Diagnostic &d : diagnostics)
-            list.append(toJson(d));
-        const QJsonObject out{{"valid", valid}, {"diagnostics", list}};
-        printOut(QJsonDocument(out).toJson(QJsonDocument::Indented).toStdString());
+        printOut(policyDiagnosticsJson(valid, diagnostics));
     } else if (!diagnostics.empty()) {
         std::string report = diagnostics.format(file);
         report.pop_back(); // printError adds the final newline
@@ -85,6 +72,20 @@ int validate(const QCommandLineParser &parser, const QStringList &positional)
 }
 
 } // namespace
+
+std::string policyDiagnosticsJson(bool valid, const DiagnosticList &diagnostics)
+{
+    QJsonArray list;
+    for (const Diagnostic &d : diagnostics) {
+        list.append(QJsonObject{{"line", d.position.line},
+                                {"column", d.position.column},
+                                {"severity", severityName(d.severity)},
+                                {"message", QString::fromStdString(d.message)},
+                                {"path", QString::fromStdString(d.path)}});
+    }
+    const QJsonObject out{{"valid", valid}, {"diagnostics", list}};
+    return QJsonDocument(out).toJson(QJsonDocument::Indented).toStdString();
+}
 
 int runPolicyCommand(const QStringList &args)
 {

@@ -41,24 +41,12 @@ int invalid(const std::string &message)
     return ExitInvalidInput;
 }
 
-QJsonObject diagnosticJson(const Diagnostic &d)
-{
-    return QJsonObject{{"line", d.position.line},
-                       {"column", d.position.column},
-                       {"severity", severityName(d.severity)},
-                       {"message", QString::fromStdString(d.message)},
-                       {"path", QString::fromStdString(d.path)}};
-}
-
 // Prints diagnostics as `policy validate` does; true when there are errors.
 bool report(const DiagnosticList &diagnostics, const std::string &file, bool json)
 {
     const bool errors = diagnostics.hasErrors();
     if (json && errors) {
-        QJsonArray list;
-        for (const Diagnostic &d : diagnostics)
-            list.append(diagnosticJson(d));
-        printOut(QJsonDocument(QJsonObject{{"valid", false}, {"diagnostics", list}}).toJson().toStdString());
+        printOut(policyDiagnosticsJson(false, diagnostics));
     } else if (!diagnostics.empty()) {
         std::string text = diagnostics.format(file);
         text.pop_back();
