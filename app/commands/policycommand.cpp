@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // `switchyard policy validate FILE [--url URL] [--type agent|cloud] [--json]`.
-// `policy simulate` needs the CEL evaluator and answers "not available yet".
+// `policy simulate` is in policysimulatecommand.cpp.
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/commands.h"
+#include "commands/policysimulate.h"
 #include "common/diagnostic.h"
 #include "model/endpointurl.h"
-#include "policy/celexpressioncompiler.h"
-#include "policy/policyvalidator.h"
+#include "policy/compile/policycompiler.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,15 +24,6 @@ int usageError(const std::string &message)
 {
     printError("switchyard policy: " + message + "\nRun 'switchyard policy --help' for usage.");
     return ExitUsage;
-}
-
-QJsonObject toJson(const Diagnostic &d)
-{
-    return QJsonObject{{"line", d.position.line},
-                       {"column", d.position.column},
-                       {"severity", severityName(d.severity)},
-                       {"message", QString::fromStdString(d.message)},
-                       {"path", QString::fromStdString(d.path)}};
 }
 
 int validate(const QCommandLineParser &parser, const QStringList &positional)
@@ -65,18 +56,13 @@ int validate(const QCommandLineParser &parser, const QStringList &positional)
     std::ostringstream text;
     text << in.rdbuf();
 
-    DiagnosticList diagnostics;
-    const CelExpressionCompiler compiler;
-    PolicyValidator validator(PolicyValidator::Options{endpoint, &compiler, nullptr});
-    (void)validator.check(PolicySource{text.str(), 1, 1, {}}, diagnostics);
+    // The same call as config check, simulate, the API and the engine.
+    const DiagnosticList diagnostics =
+        PolicyCompiler(PolicyCompiler::Options{endpoint, nullptr}).compile(PolicySource{text.str(), 1, 1, {}}).diagnostics;
     const bool valid = !diagnostics.hasErrors();
 
     if (parser.isSet("json")) {
-        QJsonArray list;
-        for (const Diagnostic &d : diagnostics)
-            list.append(toJson(d));
-        const QJsonObject out{{"valid", valid}, {"diagnostics", list}};
-        printOut(QJsonDocument(out).toJson(QJsonDocument::Indented).toStdString());
+        printOut(policyDiagnosticsJson(valid, diagnostics));
     } else if (!diagnostics.empty()) {
         std::string report = diagnostics.format(file);
         report.pop_back(); // printError adds the final newline
@@ -87,6 +73,20 @@ int validate(const QCommandLineParser &parser, const QStringList &positional)
 
 } // namespace
 
+std::string policyDiagnosticsJson(bool valid, const DiagnosticList &diagnostics)
+{
+    QJsonArray list;
+    for (const Diagnostic &d : diagnostics) {
+        list.append(QJsonObject{{"line", d.position.line},
+                                {"column", d.position.column},
+                                {"severity", severityName(d.severity)},
+                                {"message", QString::fromStdString(d.message)},
+                                {"path", QString::fromStdString(d.path)}});
+    }
+    const QJsonObject out{{"valid", valid}, {"diagnostics", list}};
+    return QJsonDocument(out).toJson(QJsonDocument::Indented).toStdString();
+}
+
 int runPolicyCommand(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -94,7 +94,12 @@ int runPolicyCommand(const QStringList &args)
         "Validate or simulate a traffic policy.\n\n"
         "  validate FILE   check a policy (YAML or JSON); prints FILE:LINE:COLUMN: error: MESSAGE\n"
         "                  for every problem and exits 1 when there are errors\n"
-        "  simulate FILE   run a request through a policy (not available yet)\n\n"
+        "  simulate FILE --url URL --request \"METHOD URL\" [-H \"Name: value\"]... [--body TEXT]\n"
+        "                  [--client-ip IP] [--json]\n"
+        "                  run a request through the policy without any network and print the\n"
+        "                  outcome (response, upstream or close) and a per-rule trace;\n"
+        "                  forward-internal targets are resolved from the endpoints of --config\n"
+        "  simulate --endpoint NAME --request ...   simulate a config endpoint\n\n"
         "Without --url the policy is checked for an agent endpoint on a public https URL.");
     parser.addPositionalArgument("SUBCOMMAND", "validate or simulate");
     parser.addPositionalArgument("FILE", "Policy file (YAML or JSON).");
@@ -102,7 +107,6 @@ int runPolicyCommand(const QStringList &args)
         {"url", "URL of the endpoint the policy belongs to, e.g. https://example.internal.", "ENDPOINT_URL"},
         {"type", "Endpoint type: agent (default) or cloud.", "TYPE"},
         {"json", "Print {\"valid\", \"diagnostics\"} as JSON on stdout."},
-        // simulate's options, accepted now so scripts get "not available" rather than a usage error.
         {"request", "simulate: the request, as \"METHOD URL\".", "REQUEST"},
         {"H", "simulate: a request header \"Name: value\" (repeatable).", "HEADER"},
         {"body", "simulate: the request body.", "TEXT"},
@@ -125,10 +129,8 @@ int runPolicyCommand(const QStringList &args)
     const QString sub = positional.first();
     if (sub == "validate")
         return validate(parser, positional);
-    if (sub == "simulate") {
-        printError("switchyard policy simulate: not available in this build yet");
-        return ExitRuntime;
-    }
+    if (sub == "simulate")
+        return runPolicySimulate(parser, positional);
     return usageError("unknown subcommand '" + sub.toStdString() + "'; expected validate or simulate");
 }
 

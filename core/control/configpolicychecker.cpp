@@ -2,6 +2,7 @@
 #include "control/configpolicychecker.h"
 
 #include "control/configfile.h"
+#include "policy/compile/policycompiler.h"
 #include "policy/policygraph.h"
 #include "policy/policyparser.h"
 #include "policy/policyvalidator.h"
@@ -67,12 +68,14 @@ void ConfigPolicyChecker::check(const std::vector<const EndpointConfig *> &endpo
     for (const EndpointConfig *cfg : endpoints) {
         if (cfg->trafficPolicySource.empty())
             continue;
-        PolicyValidator::Options options;
-        options.endpoint = PolicyEndpointContext::forEndpoint(cfg->endpoint);
-        options.compiler = m_compiler;
-        options.graph = &graph;
         DiagnosticList found;
-        PolicyValidator(options).check(sourceOf(*cfg), found);
+        const PolicyEndpointContext endpoint = PolicyEndpointContext::forEndpoint(cfg->endpoint);
+        if (m_compiler) {
+            // The same call as `policy validate`, the API and the engine.
+            found = PolicyCompiler(PolicyCompiler::Options{endpoint, &graph}).compile(sourceOf(*cfg)).diagnostics;
+        } else {
+            PolicyValidator(PolicyValidator::Options{endpoint, nullptr, &graph}).check(sourceOf(*cfg), found);
+        }
         for (const Diagnostic &d : found) {
             Diagnostic placed = relocate(d, *cfg);
             // The config reader already reports YAML-level problems (duplicate

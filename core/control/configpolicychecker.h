@@ -18,7 +18,8 @@ class ExpressionCompiler;
 class ConfigPolicyChecker
 {
 public:
-    // `compiler` checks CEL expressions; nullptr checks only their shape.
+    // With a `compiler`, each policy goes through PolicyCompiler (whose own
+    // CEL engine checks the expressions); nullptr checks only their shape.
     explicit ConfigPolicyChecker(const ExpressionCompiler *compiler) : m_compiler(compiler) {}
 
     // `endpoints` must have valid URLs (conflict-checked entries).

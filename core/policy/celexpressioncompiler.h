@@ -3,20 +3,18 @@
 
 #include "policy/expressioncompiler.h"
 
-#include <array>
-#include <memory>
-
 namespace switchyard {
 
 namespace cel {
-class Environment;
+struct CompileResult;
 }
 
 // The CEL engine behind the policy validator: compiles each expression
 // against the variables of its phase (req.* only where a request exists,
 // res.* only in on_http_response) with strict type checking, and reports
 // parse and type errors at their column inside the expression.
-// Immutable after construction; check() may be called from any thread.
+// The phase environments are PolicyEnvironments::shared(). Stateless;
+// check() may be called from any thread.
 class CelExpressionCompiler final : public ExpressionCompiler
 {
 public:
@@ -25,9 +23,8 @@ public:
 
     std::vector<ExpressionProblem> check(std::string_view expression, PolicyPhase phase) const override;
 
-private:
-    // One environment per phase, built once.
-    std::array<std::unique_ptr<const cel::Environment>, 3> m_environments;
+    // The errors of a compilation as problems at their columns.
+    static std::vector<ExpressionProblem> problemsOf(const cel::CompileResult &result);
 };
 
 } // namespace switchyard

@@ -139,9 +139,9 @@ void TestPolicyValidate::usage_data()
     QTest::newRow("unknown flag") << QStringList{"policy", "validate", "a", "--frob"} << 2 << "Unknown option 'frob'";
     QTest::newRow("bad url") << QStringList{"policy", "validate", "a", "--url", "ftp://x"} << 1 << "invalid --url";
     QTest::newRow("missing file") << QStringList{"policy", "validate", "nope.yml"} << 1 << "cannot open 'nope.yml'";
-    QTest::newRow("simulate") << QStringList{"policy", "simulate", "a.yml", "--url", "https://x.internal", "--request",
-                                             "GET https://x.internal/"}
-                              << 3 << "not available";
+    QTest::newRow("simulate missing file") << QStringList{"policy", "simulate", "a.yml", "--url", "https://x.internal",
+                                                          "--request", "GET https://x.internal/"}
+                                           << 1 << "cannot open 'a.yml'";
 }
 
 void TestPolicyValidate::usage()

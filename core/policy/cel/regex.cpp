@@ -35,4 +35,14 @@ bool Regex::search(std::string_view text) const
     return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), m_impl->re);
 }
 
+int Regex::replace(std::string &text, std::string_view rewrite, bool all, std::string &error) const
+{
+    const re2::StringPiece piece(rewrite.data(), rewrite.size());
+    if (!m_impl->re.CheckRewriteString(piece, &error))
+        return -1;
+    if (all)
+        return RE2::GlobalReplace(&text, m_impl->re, piece);
+    return RE2::Replace(&text, m_impl->re, piece) ? 1 : 0;
+}
+
 } // namespace switchyard::cel

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "policy/cel/activation.h"
+#include "policy/compile/compiledpolicy.h"
+#include "policy/exec/policyexchange.h"
+
+#include <string>
+
+namespace switchyard {
+
+struct ActionRunContext
+{
+    const CompiledAction &action;
+    PolicyPhase phase;
+    PolicyExchange &exchange;
+    const cel::Activation &activation; // the phase's variables as they are now
+};
+
+struct ActionRunResult
+{
+    enum class Kind {
+        Continue, // next action
+        Respond,  // answer with `response`; ends the phase
+        Close,    // close the connection; ends the phase
+        Forward,  // forward-internal to `target`
+    };
+    Kind kind = Kind::Continue;
+    PolicyResponse response;
+    std::string target;
+    std::string summary;          // for the trace
+    bool error = false;           // the action failed (summary says why)
+    bool requestChanged = false;  // headers/URL/body of the request or response edited
+    bool varsChanged = false;
+};
+
+// The seam for actions the executor does not implement itself
+// (rate-limit, jwt-validation, verify-webhook, compress-response,
+// circuit-breaker, *-body-find-replace, http-request, terminate-tls): the
+// engine registers one per action type in an ActionRunnerRegistry. Must be
+// thread-safe and must not throw; state (buckets, breakers) lives in the
+// runner, keyed as it likes.
+class ActionRunner
+{
+public:
+    virtual ~ActionRunner() = default;
+    virtual ActionRunResult run(const ActionRunContext &context) const = 0;
+};
+
+} // namespace switchyard

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The exchange model the PolicyExecutor works on: what is known about one
+// connection, its request and (in on_http_response) its response. Actions
+// edit it in place (headers, URL, vars); the engine maps it to and from
+// the wire, the simulator builds it from a description.
+
+#include "data/http/httpheaders.h"
+#include "policy/cel/value.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace switchyard {
+
+struct PolicyRequest
+{
+    std::string method = "GET";
+    std::string url; // absolute: scheme://host[:port]/path[?query]
+    std::string version = "HTTP/1.1";
+    HttpHeaders headers; // ordered, multi-valued
+    std::string body;
+};
+
+struct PolicyResponse
+{
+    int statusCode = 200;
+    HttpHeaders headers;
+    std::string body;
+};
+
+struct PolicyConnection
+{
+    std::string clientIp = "127.0.0.1";
+    int clientPort = 0;
+    std::string serverIp = "127.0.0.1";
+    int serverPort = 0;
+    // TLS: empty when the connection is not TLS.
+    std::string tlsVersion;
+    std::string tlsCipherSuite;
+    std::string sni;
+    std::string alpn;
+    std::chrono::system_clock::time_point start{};
+};
+
+// One `log` action's rendered metadata.
+struct PolicyLogEntry
+{
+    std::string path; // the action's field path
+    std::vector<std::pair<std::string, std::string>> metadata;
+};
+
+struct PolicyExchange
+{
+    PolicyConnection connection;
+    PolicyRequest request;
+    std::optional<PolicyResponse> response; // on_http_response only
+
+    // The endpoint whose policy runs (endpoint.* variables).
+    std::string endpointId;
+    std::string endpointUrl; // "https://app.example.com"
+
+    std::chrono::system_clock::time_point now{}; // time.now; epoch = "use the clock"
+
+    // vars.*: set by set-vars; the executor starts each phase run empty
+    // (reference §6.3: vars are scoped to the policy and the phase) and
+    // leaves what the phase set here.
+    std::vector<std::pair<std::string, cel::Value>> vars;
+    // What `log` actions recorded, in order.
+    std::vector<PolicyLogEntry> logs;
+};
+
+} // namespace switchyard
