@@ -79,13 +79,18 @@ std::variant<JsonBody, ApiError> JsonBody::parse(std::string_view text)
         return malformed("the body is empty; send a JSON object");
     if (auto problem = JsonSyntaxChecker::check(text))
         return malformed(problem->message + " at byte offset " + std::to_string(problem->offset));
+    // Qt 6.4 refuses top-level scalars with a vague "illegal value".
+    std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    start = text.find_first_not_of(" \t\r\n", start);
+    if (start == std::string_view::npos)
+        return malformed("the body is empty; send a JSON object");
+    if (text[start] != '{')
+        return malformed("expected a JSON object at byte offset " + std::to_string(start) + ", found "
+                         + (text[start] == '[' ? "an array" : "a scalar"));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(text.data(), static_cast<qsizetype>(text.size())), &error);
     if (error.error != QJsonParseError::NoError)
         return malformed(error.errorString().toStdString() + " at byte offset " + std::to_string(error.offset));
-    if (!doc.isObject())
-        return malformed("expected a JSON object at byte offset " + std::to_string(text.find_first_not_of(" \t\r\n\xEF\xBB\xBF"))
-                         + ", found " + (doc.isArray() ? "an array" : "a scalar"));
     if (auto duplicate = duplicateTopLevelName(text))
         return malformed("the field \"" + *duplicate + "\" is given more than once");
     return JsonBody(doc.object());
