@@ -108,39 +108,31 @@ std::variant<Endpoint, ApiError> AgentApi::readEndpoint(const ApiRequest &reques
     if (auto *error = std::get_if<ApiError>(&parsed))
         return std::move(*error);
     JsonBody &body = std::get<JsonBody>(parsed);
-    body.rejectUnknown(EndpointFields);
-    const auto bodyName = body.string("name");
-    const auto urlText = body.string("url");
-    const auto upstream = body.object("upstream");
-    const auto policy = body.stringOrObject("traffic_policy");
-    const auto pooling = body.boolean("pooling_enabled");
-    const auto bindings = body.stringList("bindings");
-    const auto description = body.string("description");
-    const auto metadata = body.string("metadata");
+    const EndpointFieldValues f = ApiEndpointFields::read(body, EndpointFields, true);
     if (const auto &error = body.firstError())
         return *error;
 
     std::string endpointName = name;
     if (name.empty()) {
-        if (!bodyName || bodyName->empty())
+        if (!f.name || f.name->empty())
             body.fail("name", "an agent endpoint needs a name", ApiErrorCode::MissingField);
         else
-            endpointName = *bodyName;
-    } else if (bodyName && *bodyName != name) {
-        body.fail("name", "\"" + *bodyName + "\" does not match the name in the path, '" + name + "'");
+            endpointName = *f.name;
+    } else if (f.name && *f.name != name) {
+        body.fail("name", "\"" + *f.name + "\" does not match the name in the path, '" + name + "'");
     }
-    if (!urlText && !body.firstError())
+    if (!f.url && !body.firstError())
         body.fail("url", "give the endpoint's URL, e.g. \"https://app.localhost\" or \"https://example.internal\"",
                   ApiErrorCode::MissingField);
     std::string upstreamUrl;
-    if (!upstream && !body.firstError())
+    if (!f.upstream && !body.firstError())
         body.fail("upstream", "give the upstream, e.g. {\"url\": \"8080\"}", ApiErrorCode::MissingField);
-    if (upstream && !body.firstError()) {
-        for (auto it = upstream->begin(); it != upstream->end(); ++it)
+    if (f.upstream && !body.firstError()) {
+        for (auto it = f.upstream->begin(); it != f.upstream->end(); ++it)
             if (std::find(UpstreamFields.begin(), UpstreamFields.end(), it.key().toStdString()) == UpstreamFields.end())
                 body.fail("upstream." + it.key().toStdString(), "unknown field; known fields: url, protocol");
-        const QJsonValue url = upstream->value("url");
-        const QJsonValue protocol = upstream->value("protocol");
+        const QJsonValue url = f.upstream->value("url");
+        const QJsonValue protocol = f.upstream->value("protocol");
         if (url.isString())
             upstreamUrl = url.toString().toStdString();
         else if (url.isDouble() && url.toDouble() == static_cast<double>(url.toInt()))
@@ -152,13 +144,13 @@ std::variant<Endpoint, ApiError> AgentApi::readEndpoint(const ApiRequest &reques
         if (!protocol.isUndefined() && !protocol.isNull() && protocol != QJsonValue("http1"))
             body.fail("upstream.protocol", "only \"http1\" is supported");
     }
-    ApiEndpointFields::checkLengths(body, description, metadata);
+    ApiEndpointFields::checkLengths(body, f.description, f.metadata);
     std::optional<EndpointUrl> url;
-    if (urlText && !body.firstError())
-        url = ApiEndpointFields::url(body, "url", *urlText, false, ApiErrorCode::InvalidField);
+    if (f.url && !body.firstError())
+        url = ApiEndpointFields::url(body, "url", *f.url, false, ApiErrorCode::InvalidField);
     std::optional<Binding> binding;
     if (url)
-        binding = ApiEndpointFields::binding(body, *url, bindings);
+        binding = ApiEndpointFields::binding(body, *url, f.bindings);
     std::optional<Upstream> parsedUpstream;
     if (url && !body.firstError()) {
         auto up = Upstream::parse(upstreamUrl, url->scheme());
@@ -177,10 +169,10 @@ std::variant<Endpoint, ApiError> AgentApi::readEndpoint(const ApiRequest &reques
     endpoint.url = *url;
     endpoint.binding = *binding;
     endpoint.upstream = parsedUpstream;
-    endpoint.poolingEnabled = pooling.value_or(false);
-    endpoint.trafficPolicy = policy.value_or("");
-    endpoint.description = description.value_or("");
-    endpoint.metadata = metadata.value_or("");
+    endpoint.poolingEnabled = f.poolingEnabled.value_or(false);
+    endpoint.trafficPolicy = f.trafficPolicy.value_or("");
+    endpoint.description = f.description.value_or("");
+    endpoint.metadata = f.metadata.value_or("");
     return endpoint;
 }
 

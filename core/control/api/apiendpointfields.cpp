@@ -1,7 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/api/apiendpointfields.h"
 
+#include <algorithm>
+
 namespace switchyard {
+
+EndpointFieldValues ApiEndpointFields::read(JsonBody &body, std::span<const std::string_view> known,
+                                            bool policyMayBeObject)
+{
+    body.rejectUnknown(known);
+    auto allowed = [&](std::string_view name) { return std::find(known.begin(), known.end(), name) != known.end(); };
+    EndpointFieldValues values;
+    if (allowed("id"))
+        values.id = body.string("id");
+    if (allowed("name"))
+        values.name = body.string("name");
+    if (allowed("type"))
+        values.type = body.string("type");
+    values.url = body.string("url");
+    values.bindings = body.stringList("bindings");
+    values.trafficPolicy = policyMayBeObject ? body.stringOrObject("traffic_policy") : body.string("traffic_policy");
+    values.description = body.string("description");
+    values.metadata = body.string("metadata");
+    values.poolingEnabled = body.boolean("pooling_enabled");
+    if (allowed("upstream"))
+        values.upstream = body.object("upstream");
+    return values;
+}
 
 std::optional<Binding> ApiEndpointFields::binding(JsonBody &body, const EndpointUrl &url,
                                                   const std::optional<std::vector<std::string>> &bindings)

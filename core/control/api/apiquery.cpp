@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/api/apiquery.h"
 
+#include <charconv>
+
 namespace switchyard {
 
 namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 Result<std::string> decode(std::string_view text, bool plusIsSpace)
 {
@@ -25,11 +16,13 @@ Result<std::string> decode(std::string_view text, bool plusIsSpace)
         if (c == '+' && plusIsSpace) {
             out += ' ';
         } else if (c == '%') {
-            const int high = i + 1 < text.size() ? hexValue(text[i + 1]) : -1;
-            const int low = i + 2 < text.size() ? hexValue(text[i + 2]) : -1;
-            if (high < 0 || low < 0)
+            const std::string_view hex = text.substr(i + 1, 2);
+            unsigned value = 0;
+            const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+            // Both characters must be hex digits (from_chars stops at the first that is not).
+            if (hex.size() != 2 || ec != std::errc() || end != hex.data() + 2)
                 return makeError("malformed percent-escape '" + std::string(text.substr(i, 3)) + "'");
-            out += static_cast<char>(high * 16 + low);
+            out += static_cast<char>(value);
             i += 2;
         } else {
             out += c;

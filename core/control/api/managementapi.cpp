@@ -242,30 +242,23 @@ ApiResponse ManagementApi::create(const ApiRequest &request)
     if (auto *error = std::get_if<ApiError>(&parsed))
         return respond(*error);
     JsonBody &body = std::get<JsonBody>(parsed);
-    body.rejectUnknown(CreateFields);
-    const auto type = body.string("type");
-    const auto urlText = body.string("url");
-    const auto bindings = body.stringList("bindings");
-    const auto policy = body.string("traffic_policy");
-    const auto description = body.string("description");
-    const auto metadata = body.string("metadata");
-    const auto pooling = body.boolean("pooling_enabled");
-    if (type && *type != "cloud")
+    const EndpointFieldValues f = ApiEndpointFields::read(body, CreateFields, false);
+    if (f.type && *f.type != "cloud")
         body.fail("type", "only \"cloud\" endpoints are created through the API (the default); agent endpoints "
                           "belong to their agent",
                   ApiErrorCode::TypeMustBeCloud);
-    if (!urlText && !body.firstError())
+    if (!f.url && !body.firstError())
         body.fail("url", "a cloud endpoint needs a URL, e.g. \"https://example.internal\"", ApiErrorCode::MissingField);
-    if ((!policy || trim(*policy).empty()) && !body.firstError())
+    if ((!f.trafficPolicy || trim(*f.trafficPolicy).empty()) && !body.firstError())
         body.fail("traffic_policy", "a cloud endpoint needs a non-empty traffic policy that handles all of its traffic",
                   ApiErrorCode::PolicyRequired);
-    ApiEndpointFields::checkLengths(body, description, metadata);
+    ApiEndpointFields::checkLengths(body, f.description, f.metadata);
     std::optional<EndpointUrl> url;
-    if (urlText && !body.firstError())
-        url = ApiEndpointFields::url(body, "url", *urlText, true, ApiErrorCode::InvalidCloudUrl);
+    if (f.url && !body.firstError())
+        url = ApiEndpointFields::url(body, "url", *f.url, true, ApiErrorCode::InvalidCloudUrl);
     std::optional<Binding> binding;
     if (url)
-        binding = ApiEndpointFields::binding(body, *url, bindings);
+        binding = ApiEndpointFields::binding(body, *url, f.bindings);
     if (const auto &error = body.firstError())
         return respond(*error);
 
@@ -275,68 +268,51 @@ ApiResponse ManagementApi::create(const ApiRequest &request)
     endpoint.type = EndpointType::Cloud;
     endpoint.url = *url;
     endpoint.binding = *binding;
-    endpoint.poolingEnabled = pooling.value_or(false);
-    endpoint.trafficPolicy = *policy;
-    endpoint.description = description.value_or("");
-    endpoint.metadata = metadata.value_or("");
+    endpoint.poolingEnabled = f.poolingEnabled.value_or(false);
+    endpoint.trafficPolicy = *f.trafficPolicy;
+    endpoint.description = f.description.value_or("");
+    endpoint.metadata = f.metadata.value_or("");
     endpoint.createdAt = now();
     endpoint.updatedAt = endpoint.createdAt;
-    auto committed = commit(endpoint, nullptr);
-    if (auto *error = std::get_if<ApiError>(&committed))
-        return respond(*error);
-    return ApiResponse::json(201, EndpointJson::management(*std::get<EndpointPtr>(committed), caller.baseUrl));
+    return commitAndRespond(endpoint, nullptr, caller, 201);
 }
 
 ApiResponse ManagementApi::get(const ApiRequest &request, const std::string &id)
 {
-    auto admitted = admit(request, false, false);
-    if (auto *error = std::get_if<ApiError>(&admitted))
+    auto target = admitTarget(request, id, false, false);
+    if (auto *error = std::get_if<ApiError>(&target))
         return respond(*error);
-    const Caller &caller = std::get<Caller>(admitted);
-    auto found = find(*m_registry.snapshot(), caller, id, false);
-    if (auto *error = std::get_if<ApiError>(&found))
-        return respond(*error);
-    return ApiResponse::json(200, EndpointJson::management(*std::get<EndpointPtr>(found), caller.baseUrl));
+    const auto &[caller, endpoint] = std::get<Target>(target);
+    return ApiResponse::json(200, EndpointJson::management(*endpoint, caller.baseUrl));
 }
 
 ApiResponse ManagementApi::update(const ApiRequest &request, const std::string &id)
 {
-    auto admitted = admit(request, true, false);
-    if (auto *error = std::get_if<ApiError>(&admitted))
+    auto target = admitTarget(request, id, true, true);
+    if (auto *error = std::get_if<ApiError>(&target))
         return respond(*error);
-    const Caller &caller = std::get<Caller>(admitted);
-    auto found = find(*m_registry.snapshot(), caller, id, true);
-    if (auto *error = std::get_if<ApiError>(&found))
-        return respond(*error);
-    const EndpointPtr previous = std::get<EndpointPtr>(found);
+    const auto &[caller, previous] = std::get<Target>(target);
 
     auto parsed = JsonBody::parse(request.body);
     if (auto *error = std::get_if<ApiError>(&parsed))
         return respond(*error);
     JsonBody &body = std::get<JsonBody>(parsed);
-    body.rejectUnknown(UpdateFields);
-    const auto bodyId = body.string("id");
-    const auto urlText = body.string("url");
-    const auto bindings = body.stringList("bindings");
-    const auto policy = body.string("traffic_policy");
-    const auto description = body.string("description");
-    const auto metadata = body.string("metadata");
-    const auto pooling = body.boolean("pooling_enabled");
+    const EndpointFieldValues f = ApiEndpointFields::read(body, UpdateFields, false);
     if (const auto &error = body.firstError())
         return respond(*error);
-    if (!urlText && !bindings && !policy && !description && !metadata && !pooling)
+    if (!f.url && !f.bindings && !f.trafficPolicy && !f.description && !f.metadata && !f.poolingEnabled)
         return respond(ApiError{400, ApiErrorCode::EmptyUpdate,
                                 "The update has no values: give at least one of url, bindings, traffic_policy, "
                                 "description, metadata, pooling_enabled."});
-    if (bodyId && *bodyId != id)
-        body.fail("id", "\"" + *bodyId + "\" does not match the endpoint in the path, '" + id + "'");
-    if (policy && trim(*policy).empty())
+    if (f.id && *f.id != id)
+        body.fail("id", "\"" + *f.id + "\" does not match the endpoint in the path, '" + id + "'");
+    if (f.trafficPolicy && trim(*f.trafficPolicy).empty())
         body.fail("traffic_policy", "a cloud endpoint needs a non-empty traffic policy", ApiErrorCode::PolicyRequired);
-    ApiEndpointFields::checkLengths(body, description, metadata);
+    ApiEndpointFields::checkLengths(body, f.description, f.metadata);
 
     Endpoint endpoint = *previous;
-    if (urlText && !body.firstError()) {
-        if (auto url = ApiEndpointFields::url(body, "url", *urlText, true, ApiErrorCode::InvalidCloudUrl)) {
+    if (f.url && !body.firstError()) {
+        if (auto url = ApiEndpointFields::url(body, "url", *f.url, true, ApiErrorCode::InvalidCloudUrl)) {
             if (url->scheme() != previous->url.scheme())
                 body.fail("url", "the scheme cannot change in place (" + std::string(toString(previous->url.scheme()))
                                      + " to " + std::string(toString(url->scheme()))
@@ -345,39 +321,32 @@ ApiResponse ManagementApi::update(const ApiRequest &request, const std::string &
             endpoint.url = *url;
         }
     }
-    if ((urlText || bindings) && !body.firstError()) {
+    if ((f.url || f.bindings) && !body.firstError()) {
         // A new URL without bindings gets its binding inferred again.
-        if (auto binding = ApiEndpointFields::binding(body, endpoint.url, bindings))
+        if (auto binding = ApiEndpointFields::binding(body, endpoint.url, f.bindings))
             endpoint.binding = *binding;
     }
     if (const auto &error = body.firstError())
         return respond(*error);
-    if (policy)
-        endpoint.trafficPolicy = *policy;
-    if (description)
-        endpoint.description = *description;
-    if (metadata)
-        endpoint.metadata = *metadata;
-    if (pooling)
-        endpoint.poolingEnabled = *pooling;
+    if (f.trafficPolicy)
+        endpoint.trafficPolicy = *f.trafficPolicy;
+    if (f.description)
+        endpoint.description = *f.description;
+    if (f.metadata)
+        endpoint.metadata = *f.metadata;
+    if (f.poolingEnabled)
+        endpoint.poolingEnabled = *f.poolingEnabled;
     endpoint.updatedAt = std::max(now(), previous->createdAt);
 
-    auto committed = commit(endpoint, previous);
-    if (auto *error = std::get_if<ApiError>(&committed))
-        return respond(*error);
-    return ApiResponse::json(200, EndpointJson::management(*std::get<EndpointPtr>(committed), caller.baseUrl));
+    return commitAndRespond(endpoint, previous, caller, 200);
 }
 
 ApiResponse ManagementApi::remove(const ApiRequest &request, const std::string &id)
 {
-    auto admitted = admit(request, false, false);
-    if (auto *error = std::get_if<ApiError>(&admitted))
+    auto target = admitTarget(request, id, false, true);
+    if (auto *error = std::get_if<ApiError>(&target))
         return respond(*error);
-    const Caller &caller = std::get<Caller>(admitted);
-    auto found = find(*m_registry.snapshot(), caller, id, true);
-    if (auto *error = std::get_if<ApiError>(&found))
-        return respond(*error);
-    const EndpointPtr previous = std::get<EndpointPtr>(found);
+    const EndpointPtr previous = std::get<Target>(target).endpoint;
 
     if (auto removed = m_registry.remove(id); !removed)
         return respond(ApiError{404, ApiErrorCode::NotFound, "No endpoint with id '" + id + "'."});
@@ -389,6 +358,30 @@ ApiResponse ManagementApi::remove(const ApiRequest &request, const std::string &
         return respond(internalError("delete the endpoint", deleted.error()));
     }
     return ApiResponse::noContent();
+}
+
+std::variant<ManagementApi::Target, ApiError> ManagementApi::admitTarget(const ApiRequest &request,
+                                                                         const std::string &id, bool expectsBody,
+                                                                         bool forChange)
+{
+    auto admitted = admit(request, expectsBody, false);
+    if (auto *error = std::get_if<ApiError>(&admitted))
+        return std::move(*error);
+    Target target{std::get<Caller>(std::move(admitted)), nullptr};
+    auto found = find(*m_registry.snapshot(), target.caller, id, forChange);
+    if (auto *error = std::get_if<ApiError>(&found))
+        return std::move(*error);
+    target.endpoint = std::get<EndpointPtr>(found);
+    return target;
+}
+
+ApiResponse ManagementApi::commitAndRespond(const Endpoint &candidate, EndpointPtr previous, const Caller &caller,
+                                            int status)
+{
+    auto committed = commit(candidate, std::move(previous));
+    if (auto *error = std::get_if<ApiError>(&committed))
+        return respond(*error);
+    return ApiResponse::json(status, EndpointJson::management(*std::get<EndpointPtr>(committed), caller.baseUrl));
 }
 
 std::variant<EndpointPtr, ApiError> ManagementApi::commit(const Endpoint &candidate, EndpointPtr previous)

@@ -57,11 +57,22 @@ private:
         std::string baseUrl;
     };
 
+    struct Target
+    {
+        Caller caller;
+        EndpointPtr endpoint;
+    };
+
     // Version, content type, body presence, query, then the key.
     std::variant<Caller, ApiError> admit(const ApiRequest &request, bool expectsBody, bool allowsQuery);
     std::variant<std::string, ApiError> authenticate(const ApiRequest &request);
     std::variant<EndpointPtr, ApiError> find(const RoutingSnapshot &snapshot, const Caller &caller,
                                              const std::string &id, bool forChange) const;
+    // admit(), then the endpoint `id` as find() gives it.
+    std::variant<Target, ApiError> admitTarget(const ApiRequest &request, const std::string &id, bool expectsBody,
+                                               bool forChange);
+    // commit(), answered with the endpoint object and `status`.
+    ApiResponse commitAndRespond(const Endpoint &candidate, EndpointPtr previous, const Caller &caller, int status);
     // Validates the policy, checks conflicts, then applies to the registry and
     // the store; on any failure both are left as they were.
     std::variant<EndpointPtr, ApiError> commit(const Endpoint &candidate, EndpointPtr previous);

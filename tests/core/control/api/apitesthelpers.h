@@ -62,3 +62,19 @@ inline QString errorShapeProblem(const switchyard::ApiResponse &response)
         return "no JSON content type";
     return {};
 }
+
+// Empty when `response` is the expected error: status, code and message
+// (`msg` "*part" means the message contains part); else what differs.
+inline QString errorMismatch(const switchyard::ApiResponse &response, int status, const QString &code,
+                             const QString &msg)
+{
+    if (response.status != status)
+        return "status " + QString::number(response.status) + ": " + QString::fromStdString(response.body);
+    if (const QString shape = errorShapeProblem(response); !shape.isEmpty())
+        return shape;
+    if (errorCodeOf(response) != code)
+        return "code " + errorCodeOf(response) + ", expected " + code;
+    const QString actual = messageOf(response);
+    const bool ok = msg.startsWith('*') ? actual.contains(msg.mid(1)) : actual == msg;
+    return ok ? QString() : "message was: " + actual;
+}

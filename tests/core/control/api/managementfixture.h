@@ -45,6 +45,9 @@ protected:
                      const std::string &key = {}, std::vector<std::pair<std::string, std::string>> extra = {});
     QJsonObject createOk(const std::string &url, const std::string &policy = DenyAll, const std::string &key = {});
     void reopen();
+    // A new account in the store (not yet in the registry) and its key;
+    // an empty key on failure.
+    std::pair<Account, std::string> addAccount(const std::string &name);
     int storedCount();
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -66,13 +69,19 @@ inline void ManagementFixture::setUp()
     auto key = m_store->createApiKey(Account::DefaultId);
     QVERIFY(key);
     m_key = *key;
-    Account other;
-    other.name = "other";
-    auto created = m_store->createAccount(other);
-    QVERIFY(created);
-    auto otherKey = m_store->createApiKey(created->id);
-    QVERIFY(otherKey);
-    m_otherKey = *otherKey;
+    m_otherKey = addAccount("other").second;
+    QVERIFY(!m_otherKey.empty());
+}
+
+inline std::pair<Account, std::string> ManagementFixture::addAccount(const std::string &name)
+{
+    Account account;
+    account.name = name;
+    auto created = m_store->createAccount(account);
+    if (!created)
+        return {};
+    auto key = m_store->createApiKey(created->id);
+    return {*created, key ? *key : std::string()};
 }
 
 inline void ManagementFixture::tearDown()

@@ -280,13 +280,7 @@ void TestAgentApi::bodyErrors()
         const ApiResponse response = call(method, target, body.toStdString());
         if (std::string(method) == "PUT" && code == "ERR_SWITCHYARD_18015" && msg.contains("name"))
             continue; // PUT takes the name from the path: created
-        QCOMPARE(response.status, 400);
-        QCOMPARE(errorShapeProblem(response), QString());
-        QCOMPARE(errorCodeOf(response), code);
-        if (msg.startsWith('*'))
-            QVERIFY2(messageOf(response).contains(msg.mid(1)), qPrintable(messageOf(response)));
-        else
-            QCOMPARE(messageOf(response), msg);
+        QCOMPARE(errorMismatch(response, 400, code, msg), QString());
     }
     const bool putCreated = code == "ERR_SWITCHYARD_18015" && msg.contains("name");
     QCOMPARE(m_registry->snapshot()->endpoints().size(), std::size_t(putCreated ? 1 : 0));
