@@ -16,6 +16,7 @@ int runApiCommand(const QStringList &args);
 int runPolicyCommand(const QStringList &args);
 int runExprCommand(const QStringList &args);
 int runCaCommand(const QStringList &args);
+int runAccountsCommand(const QStringList &args);
 int runVersionCommand(const QStringList &args);
 
 } // namespace switchyard::cli

@@ -62,6 +62,22 @@ Result<Account> EndpointRegistry::createAccount(const std::string &name)
     return account;
 }
 
+Result<void> EndpointRegistry::ensureAccount(const Account &account)
+{
+    if (account.id.empty())
+        return makeError("cannot add an account without an id");
+    std::lock_guard lock(m_writeMutex);
+    auto current = snapshot();
+    if (current->account(account.id))
+        return {};
+    if (current->accountByName(account.name))
+        return makeError("account '" + account.name + "' already exists with another id");
+    auto accounts = current->accounts();
+    accounts.push_back(account);
+    publish(std::move(accounts), current->endpoints());
+    return {};
+}
+
 Result<void> EndpointRegistry::checkConflict(const RoutingSnapshot &snapshot, const Endpoint &candidate)
 {
     for (const EndpointPtr &existing : snapshot.endpoints()) {

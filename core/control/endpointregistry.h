@@ -37,6 +37,9 @@ public:
 
     // Writers (any thread; serialised).
     Result<Account> createAccount(const std::string &name);
+    // Adds an account created elsewhere (the Store) with its id; a no-op when
+    // an account with that id is already known.
+    Result<void> ensureAccount(const Account &account);
     // Adds an endpoint: fills in id and timestamps when empty, checks the
     // account exists, the name is free in the account and the URL does not
     // conflict. Returns the stored endpoint.
@@ -50,9 +53,10 @@ public:
     // Would `candidate` conflict with the endpoints in `snapshot`? Returns
     // the error add() would give (names the existing endpoint). Pure.
     static Result<void> checkConflict(const RoutingSnapshot &snapshot, const Endpoint &candidate);
+    // Account names: 1-64 of a-z, 0-9, '-', '_'. The error says which rule broke.
+    static Result<void> checkAccountName(const std::string &name);
 
 private:
-    static Result<void> checkAccountName(const std::string &name);
     void publish(std::vector<Account> accounts, std::vector<EndpointPtr> endpoints);
 
     std::mutex m_writeMutex;
