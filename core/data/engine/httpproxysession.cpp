@@ -449,14 +449,12 @@ void HttpProxySession::connectUpstream()
     setUpstreamWait(UpstreamWait::Connect);
     const EngineState &state = m_worker.state();
     const std::uint64_t exchange = m_exchange;
-    std::weak_ptr<HttpProxySession> weak = weak_from_this();
+    // The callback owns the session while connecting (nothing else may be
+    // pending); the connector drops it once it has run.
     m_connector = UpstreamConnector::start(
         m_worker.context(), *m_endpoint->upstream, state.tlsClient ? &*state.tlsClient : nullptr,
-        [weak, exchange](std::shared_ptr<ByteStream> stream, const std::string &error) {
-            if (auto self = weak.lock())
-                self->onUpstreamConnected(exchange, std::move(stream), error);
-            else if (stream)
-                stream->close();
+        [self = shared_from_this(), exchange](std::shared_ptr<ByteStream> stream, const std::string &error) {
+            self->onUpstreamConnected(exchange, std::move(stream), error);
         });
 }
 
