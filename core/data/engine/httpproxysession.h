@@ -105,7 +105,7 @@ private:
     std::shared_ptr<ByteStream> m_client;
     std::shared_ptr<const ListenerInfo> m_listener;
     HttpConnectionInfo m_info;
-    std::unique_ptr<ResponseSide> m_responseSide;
+    std::unique_ptr<HttpResponseHandler> m_responseSide; // a ResponseSide
     HttpRequestParser m_parser;
     Phase m_phase = Phase::Idle;
 
