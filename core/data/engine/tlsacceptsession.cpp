@@ -130,8 +130,8 @@ void TlsAcceptSession::passThrough(std::shared_ptr<const EndpointPool> pool,
         }
         got += static_cast<std::size_t>(n);
     }
+    // The connection leaves the HTTP engine's count here; the L4 side keeps its own.
     m_done = true;
-    m_handedOff = true;
     m_worker.deadlines().remove(*this);
     handler->passthrough(std::move(m_socket), std::move(consumed), std::move(pool), std::move(snapshot));
 }

@@ -9,6 +9,7 @@
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
 #include "data/engine/httppolicyhook.h"
+#include "data/engine/tlspassthroughhandler.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -48,6 +50,17 @@ std::uint64_t fnv(std::string_view data)
         h *= 1099511628211ull;
     }
     return h;
+}
+
+// One worker, only an edge-http listener on a free port.
+EngineOptions httpOnlyOptions()
+{
+    EngineOptions options;
+    options.apiAddr.clear();
+    options.edgeHttps.clear();
+    options.edgeHttp = "127.0.0.1:0";
+    options.workers = 1;
+    return options;
 }
 
 // Complete requests the origin has received so far.
@@ -105,7 +118,10 @@ private slots:
     void listenersFollowEndpoints();
     void timeouts();
     void connectionCap();
+    void stalledTlsHandshakeIsClosed();
+    void stopDrainsInFlight();
     void httpsTermination();
+    void tlsPassthroughSeam();
 
 private:
     std::unique_ptr<OriginProcess> m_originA;
@@ -134,7 +150,8 @@ void TestEngine::initTestCase()
                   agent("http://pool.localhost", b, "p2", true),
                   agent("http://dead.localhost", freePort(), "dead"),
                   agent("https://secure.localhost", a, "secure"),
-                  agent("https://other.localhost", b, "other")};
+                  agent("https://other.localhost", b, "other"),
+                  agent("tls://pass.localhost", b, "pass")};
     Endpoint cloud;
     cloud.name = "cloud";
     cloud.type = EndpointType::Cloud;
@@ -536,11 +553,7 @@ void TestEngine::timeouts()
 {
     EndpointRegistry registry;
     QVERIFY(registry.add(agent("http://t.localhost", m_originA->port(), "t")));
-    EngineOptions options;
-    options.apiAddr.clear();
-    options.edgeHttps.clear();
-    options.edgeHttp = "127.0.0.1:0";
-    options.workers = 1;
+    EngineOptions options = httpOnlyOptions();
     for (const char *key : {"header_read_timeout", "body_read_timeout", "idle_timeout", "upstream_response_timeout"})
         QVERIFY(options.limits.set(key, "400ms"));
     Engine engine(registry, options);
@@ -577,11 +590,7 @@ void TestEngine::connectionCap()
 {
     EndpointRegistry registry;
     QVERIFY(registry.add(agent("http://t.localhost", m_originA->port(), "t")));
-    EngineOptions options;
-    options.apiAddr.clear();
-    options.edgeHttps.clear();
-    options.edgeHttp = "127.0.0.1:0";
-    options.workers = 1;
+    EngineOptions options = httpOnlyOptions();
     options.limits.maxConnections = 2;
     Engine engine(registry, options);
     QVERIFY(engine.start());
@@ -596,6 +605,45 @@ void TestEngine::connectionCap()
     QCOMPARE(r.header("switchyard-error-code"), std::string("ERR_SWITCHYARD_5030"));
     two.send(get("t.localhost", "/status/200"));
     QCOMPARE(two.readResponse().status, 200);
+}
+
+void TestEngine::stalledTlsHandshakeIsClosed()
+{
+    EndpointRegistry registry;
+    EngineOptions options;
+    options.apiAddr.clear();
+    options.edgeHttp.clear();
+    options.edgeHttps = "127.0.0.1:0";
+    options.workers = 1;
+    QVERIFY(options.limits.set("tls_handshake_timeout", "300ms"));
+    Engine engine(registry, options);
+    QVERIFY(engine.start());
+    RawConnection silent(engine.edgeHttpsPort());
+    QVERIFY(silent.waitClosed(3000));
+    RawConnection partial(engine.edgeHttpsPort());
+    partial.send(std::string("\x16\x03\x01\x02\x00\x01", 6)); // a ClientHello that never completes
+    QVERIFY(partial.waitClosed(3000));
+}
+
+void TestEngine::stopDrainsInFlight()
+{
+    EndpointRegistry registry;
+    QVERIFY(registry.add(agent("http://t.localhost", m_originA->port(), "t")));
+    EngineOptions options = httpOnlyOptions();
+    auto engine = std::make_unique<Engine>(registry, options);
+    QVERIFY(engine->start());
+    const int port = engine->edgeHttpPort();
+    RawConnection c(port);
+    c.send(get("t.localhost", "/slow/700"));
+    QTRY_COMPARE(engine->openConnections(), std::size_t(1));
+    std::thread stopper([&] { engine->stop(); });
+    const RawResponse r = c.readResponse("GET", 5000);
+    stopper.join();
+    QCOMPARE(r.status, 200);
+    // Answered while draining: the connection is not kept alive.
+    QCOMPARE(HttpHeaders::toLower(r.header("connection")), std::string("close"));
+    RawConnection after;
+    QVERIFY(!after.connectTo(port));
 }
 
 namespace {
@@ -673,6 +721,51 @@ void TestEngine::httpsTermination()
         TlsClient tls;
         QVERIFY(!tls.connect(c.fd(), ca, "unknown.localhost"));
     }
+}
+
+namespace {
+
+struct RecordingPassthrough : TlsPassthroughHandler
+{
+    std::mutex mutex;
+    int calls = 0;
+    std::string url;
+    std::string consumed;
+    void passthrough(asio::ip::tcp::socket socket, std::string bytes, std::shared_ptr<const EndpointPool> pool,
+                     std::shared_ptr<const RoutingSnapshot>) override
+    {
+        std::lock_guard lock(mutex);
+        ++calls;
+        url = pool->url.toString();
+        consumed = std::move(bytes);
+        std::error_code ignored;
+        socket.close(ignored);
+    }
+};
+
+} // namespace
+
+void TestEngine::tlsPassthroughSeam()
+{
+    // Without a handler a tls:// connection is closed.
+    {
+        RawConnection c(m_engine->edgeHttpsPort());
+        TlsClient tls;
+        QVERIFY(!tls.connect(c.fd(), m_engine->caCertificatePath(), "pass.localhost"));
+    }
+    auto handler = std::make_shared<RecordingPassthrough>();
+    m_engine->setTlsPassthrough(handler);
+    {
+        RawConnection c(m_engine->edgeHttpsPort());
+        TlsClient tls;
+        QVERIFY(!tls.connect(c.fd(), m_engine->caCertificatePath(), "pass.localhost"));
+    }
+    std::lock_guard lock(handler->mutex);
+    QCOMPARE(handler->calls, 1);
+    QCOMPARE(handler->url, std::string("tls://pass.localhost"));
+    QVERIFY(handler->consumed.size() > 40);
+    QCOMPARE(handler->consumed[0], '\x16'); // the ClientHello record, handed over whole
+    m_engine->setTlsPassthrough(nullptr);
 }
 
 QTEST_GUILESS_MAIN(TestEngine)
