@@ -122,6 +122,7 @@ private slots:
     void stopDrainsInFlight();
     void httpsTermination();
     void tlsPassthroughSeam();
+    void httpsUpstream();
 
 private:
     std::unique_ptr<OriginProcess> m_originA;
@@ -766,6 +767,27 @@ void TestEngine::tlsPassthroughSeam()
     QVERIFY(handler->consumed.size() > 40);
     QCOMPARE(handler->consumed[0], '\x16'); // the ClientHello record, handed over whole
     m_engine->setTlsPassthrough(nullptr);
+}
+
+void TestEngine::httpsUpstream()
+{
+    // http://localhost -> upstream https://localhost:<edge-https> -> https://localhost -> origin A:
+    // the engine's TLS client talks to its own TLS edge (verification off by default).
+    Endpoint outer;
+    outer.name = "outer";
+    outer.url = *EndpointUrl::parse("http://localhost");
+    outer.upstream = *Upstream::parse("https://localhost:" + std::to_string(m_engine->edgeHttpsPort()), Scheme::Http);
+    auto addedOuter = m_registry.add(outer);
+    auto addedInner = m_registry.add(agent("https://localhost", m_originA->port(), "inner"));
+    QVERIFY(addedOuter && addedInner);
+    RawConnection c(m_http);
+    c.send(get("localhost", "/headers"));
+    const RawResponse r = c.readResponse();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("x-origin-name"), std::string("A"));
+    QVERIFY2(r.body.find("x-forwarded-proto: http, https\n") != std::string::npos, r.body.c_str());
+    QVERIFY(m_registry.remove((*addedOuter)->id));
+    QVERIFY(m_registry.remove((*addedInner)->id));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)
