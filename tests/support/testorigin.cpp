@@ -8,6 +8,7 @@
 //   /slow/MS         answers after MS ms          /close      answers with connection: close
 //   /drop            closes without answering     /headers    the request head as it arrived
 //   /ws              WebSocket handshake, then echoes raw bytes
+//   /stall           stops reading after the head's first bytes and never answers
 //   /_stats          "connections=N requests=M" (complete requests so far, /_stats not counted)
 // Every response carries x-origin-name, x-origin-conn (connection number) and
 // x-origin-req (request number on that connection). Expect: 100-continue is
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 using namespace switchyard;
 
@@ -83,6 +85,12 @@ private:
     void feed()
     {
         const HttpFeedResult r = m_parser.feed(m_pending);
+        if (m_head.pathAndQuery == "/stall") {
+            // Never reads again, so the proxy's writes back up; kept open for good.
+            static std::vector<std::shared_ptr<Connection>> stalled;
+            stalled.push_back(shared_from_this());
+            return;
+        }
         if (r.status == HttpFeedStatus::Error) {
             send("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n", [] {});
             return;

@@ -27,7 +27,8 @@ struct EngineLimits
     Duration bodyReadTimeout = std::chrono::seconds(60);
     // A keep-alive client connection with no request in progress is closed.
     Duration idleTimeout = std::chrono::seconds(75);
-    // Longest pause while a client does not take response bytes → close.
+    // Longest pause while a client does not take response bytes → close;
+    // while an upstream does not take request bytes → 504.
     Duration sendTimeout = std::chrono::seconds(60);
     // TCP connect to an upstream → 502 (ERR_SWITCHYARD_8012).
     Duration upstreamConnectTimeout = std::chrono::seconds(5);

@@ -530,6 +530,7 @@ void HttpProxySession::setUpstreamWait(UpstreamWait wait)
     switch (wait) {
     case UpstreamWait::None: m_upstreamDeadline = Clock::time_point::max(); break;
     case UpstreamWait::Connect: m_upstreamDeadline = after(limits.upstreamConnectTimeout); break;
+    case UpstreamWait::Send: m_upstreamDeadline = after(limits.sendTimeout); break;
     case UpstreamWait::Response: m_upstreamDeadline = after(limits.upstreamResponseTimeout); break;
     }
     updateDeadline();
@@ -558,6 +559,10 @@ void HttpProxySession::onDeadline()
             upstreamFailed(502, "Switchyard could not connect to the upstream " + m_endpoint->upstream->toString()
                                     + ": no connection within " + seconds(limits.upstreamConnectTimeout) + ".",
                            EngineErrors::UpstreamUnreachable);
+        } else if (wait == UpstreamWait::Send) {
+            upstreamFailed(504, "The upstream " + m_endpoint->upstream->toString() + " did not take the request within "
+                                    + seconds(limits.sendTimeout) + ".",
+                           EngineErrors::UpstreamTimeout);
         } else if (wait == UpstreamWait::Response) {
             upstreamFailed(504, "The upstream " + m_endpoint->upstream->toString() + " did not answer within "
                                     + seconds(limits.upstreamResponseTimeout) + ".",

@@ -45,7 +45,7 @@ private:
     class ResponseSide;
     enum class Phase { Idle, Exchange, Tunnel, Closing, Closed };
     enum class ReadWait { None, Idle, Header, Body, Tunnel, Linger };
-    enum class UpstreamWait { None, Connect, Response };
+    enum class UpstreamWait { None, Connect, Send, Response };
 
     // Client side.
     void readClient();

@@ -81,6 +81,8 @@ void HttpProxySession::flushUpstream()
     if (!m_upstream || m_upWriting || m_upOut.empty())
         return;
     m_upWriting = true;
+    if (m_phase == Phase::Exchange && m_upstreamWait == UpstreamWait::None)
+        setUpstreamWait(UpstreamWait::Send);
     m_upSending.swap(m_upOut);
     m_upOut.clear();
     m_upstream->asyncWrite(m_upSending.data(), m_upSending.size(),
@@ -95,6 +97,8 @@ void HttpProxySession::onUpstreamWritten(const std::shared_ptr<ByteStream> &stre
         return;
     m_upWriting = false;
     m_upSending.clear();
+    if (m_upstreamWait == UpstreamWait::Send)
+        setUpstreamWait(UpstreamWait::None);
     if (m_phase == Phase::Tunnel) {
         if (error) {
             closeNow();

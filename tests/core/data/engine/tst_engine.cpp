@@ -555,7 +555,8 @@ void TestEngine::timeouts()
     EndpointRegistry registry;
     QVERIFY(registry.add(agent("http://t.localhost", m_originA->port(), "t")));
     EngineOptions options = httpOnlyOptions();
-    for (const char *key : {"header_read_timeout", "body_read_timeout", "idle_timeout", "upstream_response_timeout"})
+    for (const char *key : {"header_read_timeout", "body_read_timeout", "idle_timeout", "upstream_response_timeout",
+                            "send_timeout"})
         QVERIFY(options.limits.set(key, "400ms"));
     Engine engine(registry, options);
     QVERIFY(engine.start());
@@ -585,6 +586,18 @@ void TestEngine::timeouts()
     r = slow.readResponse("GET", 3000);
     QCOMPARE(r.status, 504);
     QCOMPARE(r.header("switchyard-error-code"), std::string("ERR_SWITCHYARD_3008"));
+
+    // An upstream that stops reading the body: 504 once send_timeout passes.
+    RawConnection stalled(port);
+    const std::size_t size = 64 * 1024 * 1024;
+    stalled.send("POST /stall HTTP/1.1\r\nHost: t.localhost\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
+    std::thread writer([&] { stalled.send(std::string(size, 's')); });
+    r = stalled.readResponse("POST", 8000);
+    stalled.shutdownSend();
+    ::shutdown(stalled.fd(), SHUT_RDWR);
+    writer.join();
+    QVERIFY2(r.status == 504, r.body.c_str());
+    QVERIFY2(r.body.find("did not take the request") != std::string::npos, r.body.c_str());
 }
 
 void TestEngine::connectionCap()
