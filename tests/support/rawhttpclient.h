@@ -14,10 +14,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -177,6 +179,8 @@ class OriginProcess
 public:
     explicit OriginProcess(const QString &name)
     {
+        // Dies with the test even when the test is killed (no stray origins).
+        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
         m_process.start(SWITCHYARD_TEST_ORIGIN, {name});
         if (!m_process.waitForStarted(5000))
             return;
