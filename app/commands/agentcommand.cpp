@@ -1,15 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
-// `switchyard http|tcp|tls UPSTREAM`: parses and validates everything the
-// agent endpoint needs. Running it needs the forwarding engine (issue 4).
+// `switchyard http|tcp|tls UPSTREAM`: one agent endpoint in an embedded,
+// headless core. tcp and tls still need the L4 splice (core/data/l4).
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/commands.h"
+#include "commands/headlessrunner.h"
+#include "common/textfile.h"
+#include "common/xdgpaths.h"
 #include "model/endpointurl.h"
 #include "model/upstream.h"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <filesystem>
 
 namespace switchyard::cli {
 
 namespace {
+
+// `http` without --url: https://<word>-<word>.localhost, as CONTRACT.md says.
+std::string generatedHost()
+{
+    static constexpr std::array<const char *, 16> adjectives{"amber", "brisk", "calm",  "dusty", "eager", "fuzzy",
+                                                             "gentle", "hazy", "icy",  "jolly", "keen",  "lucky",
+                                                             "mellow", "nimble", "proud", "quiet"};
+    static constexpr std::array<const char *, 16> nouns{"badger", "comet", "delta", "ember", "falcon", "garden",
+                                                        "harbor", "island", "jetty", "kettle", "lantern", "meadow",
+                                                        "otter",  "pepper", "quarry", "river"};
+    unsigned char random[2] = {0, 0};
+    RAND_bytes(random, sizeof random);
+    return std::string(adjectives[random[0] % adjectives.size()]) + "-" + nouns[random[1] % nouns.size()]
+           + ".localhost";
+}
 
 int runAgent(Scheme scheme, const QStringList &args)
 {
@@ -28,6 +51,7 @@ int runAgent(Scheme scheme, const QStringList &args)
         {"metadata", "Metadata.", "TEXT"},
     });
     GlobalOptions::addTo(parser);
+    addLimitOption(parser);
     bool help = false;
     if (!parseCommandLine(parser, command, args, help))
         return ExitUsage;
@@ -55,6 +79,7 @@ int runAgent(Scheme scheme, const QStringList &args)
             return ExitUsage;
         }
     }
+    Endpoint endpoint;
     if (parser.isSet("url")) {
         auto url = EndpointUrl::parse(parser.value("url").toStdString());
         if (!url) {
@@ -68,19 +93,66 @@ int runAgent(Scheme scheme, const QStringList &args)
                        + "' for it");
             return ExitInvalidInput;
         }
-        if (auto b = EndpointUrl::resolveBinding(*url, binding); !b) {
+        auto b = EndpointUrl::resolveBinding(*url, binding);
+        if (!b) {
             printError("switchyard " + command.toStdString() + ": " + b.message());
             return ExitInvalidInput;
         }
+        endpoint.url = *url;
+        endpoint.binding = *b;
     }
     auto upstream = Upstream::parse(positional.first().toStdString(), scheme);
     if (!upstream) {
         printError("switchyard " + command.toStdString() + ": " + upstream.message());
         return ExitInvalidInput;
     }
-    printError("switchyard " + command.toStdString()
-               + ": the forwarding engine is not part of this build yet; the endpoint was validated but not started");
-    return ExitRuntime;
+    if (scheme != Scheme::Http) {
+        printError("switchyard " + command.toStdString()
+                   + ": tcp and tls endpoints are not available in this build yet; the endpoint was validated but "
+                     "not started");
+        return ExitRuntime;
+    }
+    EngineLimits limits;
+    if (!readLimits(parser, command.toStdString(), limits))
+        return ExitUsage;
+    if (!parser.isSet("url")) {
+        auto url = EndpointUrl::parse("https://" + generatedHost());
+        endpoint.url = *url;
+        endpoint.binding = Binding::Public;
+    }
+    endpoint.type = EndpointType::Agent;
+    endpoint.name = parser.isSet("name") ? parser.value("name").toStdString() : std::string("http");
+    endpoint.upstream = *upstream;
+    endpoint.poolingEnabled = parser.isSet("pooling-enabled");
+    endpoint.description = parser.value("description").toStdString();
+    endpoint.metadata = parser.value("metadata").toStdString();
+    if (parser.isSet("traffic-policy-file")) {
+        const std::string file = parser.value("traffic-policy-file").toStdString();
+        auto text = TextFile::read(file);
+        if (!text) {
+            printError("switchyard " + command.toStdString() + ": " + text.message());
+            return ExitInvalidInput;
+        }
+        endpoint.trafficPolicy = *text;
+    }
+
+    // The config file's `agent:` settings apply when there is one.
+    if (globals.configFileGiven || std::filesystem::exists(XdgPaths::defaultConfigFile())) {
+        const std::string file = globals.configFileGiven ? globals.configFile : XdgPaths::defaultConfigFile();
+        DiagnosticList diagnostics;
+        const auto config = ConfigFile::loadFile(file, diagnostics);
+        if (!config) {
+            std::string text = diagnostics.format(file);
+            if (!text.empty() && text.back() == '\n')
+                text.pop_back();
+            printError(text);
+            return ExitInvalidInput;
+        }
+        mergeAgentSettings(globals, config->agent, file);
+    } else {
+        globals.resolveDefaults();
+    }
+    return runHeadless(command.toStdString(), globals, {endpoint}, limits);
 }
 
 } // namespace

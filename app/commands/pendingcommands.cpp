@@ -29,11 +29,6 @@ int notYetAvailable(const char *command, const char *description, const QStringL
 
 } // namespace
 
-int runStartCommand(const QStringList &args)
-{
-    return notYetAvailable("start", "Run the headless core with the config file's endpoints.", args);
-}
-
 int runApiCommand(const QStringList &args)
 {
     return notYetAvailable("api", "Call the management API.", args);

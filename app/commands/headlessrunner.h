@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cli/globaloptions.h"
+#include "control/configfile.h"
+#include "data/engine/enginelimits.h"
+#include "model/endpoint.h"
+
+#include <QCommandLineParser>
+
+#include <string>
+#include <vector>
+
+namespace switchyard::cli {
+
+// Runs the embedded core headless (`switchyard start`, `switchyard http`):
+// registers `endpoints`, starts the forwarding engine, prints
+// "switchyard ready" and the listener addresses on stdout once everything is
+// bound, then serves until SIGINT or SIGTERM and drains. Returns the exit
+// code: 0 after a signal, 1 when the endpoints conflict, 3 when a listener
+// cannot bind (the message names the address).
+int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
+                const EngineLimits &limits);
+
+// Fills the options the command line left empty from the config file's
+// `agent:` section (flags win), then applies the documented defaults.
+void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, const std::string &configFile);
+
+// The --limit KEY=VALUE option of the headless commands.
+void addLimitOption(QCommandLineParser &parser);
+// Applies every --limit; on a bad one returns false after printing why.
+bool readLimits(const QCommandLineParser &parser, const std::string &command, EngineLimits &limits);
+
+} // namespace switchyard::cli

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "data/engine/engine.h"
+
+#include "data/engine/engineerrors.h"
+#include "data/engine/enginestate.h"
+#include "data/engine/engineworker.h"
+#include "data/engine/httpproxysession.h"
+#include "data/engine/listener.h"
+#include "data/engine/localservicesession.h"
+#include "data/engine/plainstream.h"
+#include "data/engine/tlsacceptsession.h"
+#include "data/http/httperrorresponse.h"
+#include "data/tls/localca.h"
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace switchyard {
+
+struct Engine::Impl
+{
+    Impl(EndpointRegistry &registry, EngineOptions options) : state(registry, std::move(options)) {}
+
+    EngineState state;
+    std::string caPath;
+    std::shared_ptr<const LocalServiceHandler> handler = std::make_shared<const LocalServiceHandler>();
+    std::vector<std::unique_ptr<EngineWorker>> workers;
+    std::atomic<std::size_t> nextWorker{0};
+
+    // The API thread: local service connections and the reconcile poll.
+    std::unique_ptr<asio::io_context> apiContext = std::make_unique<asio::io_context>(1);
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> apiWork;
+    std::optional<asio::steady_timer> pollTimer;
+    std::thread apiThread;
+
+    mutable std::mutex listenersMutex;
+    std::shared_ptr<Listener> api;
+    std::shared_ptr<Listener> edgeHttp;
+    std::shared_ptr<Listener> edgeHttps;
+    std::map<std::string, std::shared_ptr<Listener>> dedicated; // "scheme|host|port"
+    std::uint64_t reconciledGeneration = 0;
+    bool started = false;
+    bool stopped = false;
+
+    asio::io_context &chooseWorker()
+    {
+        return workers[nextWorker.fetch_add(1, std::memory_order_relaxed) % workers.size()]->context();
+    }
+    EngineWorker &workerOf(asio::ip::tcp::socket &socket)
+    {
+        for (auto &worker : workers)
+            if (&worker->context() == &socket.get_executor().context())
+                return *worker;
+        return *workers.front();
+    }
+
+    Result<std::shared_ptr<Listener>> openListener(ListenerInfo::Kind kind, const std::string &address,
+                                                   int routePort, asio::io_context &acceptContext);
+    Result<std::shared_ptr<Listener>> openListener(ListenerInfo::Kind kind, const std::string &host, int port,
+                                                   int routePort, asio::io_context &acceptContext);
+    void acceptData(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> info);
+    Result<void> reconcileLocked();
+    void schedulePoll();
+    bool servesHttpsHost(std::string_view host) const;
+};
+
+Result<std::shared_ptr<Listener>> Engine::Impl::openListener(ListenerInfo::Kind kind, const std::string &address,
+                                                             int routePort, asio::io_context &acceptContext)
+{
+    auto parsed = Listener::parseAddress(address);
+    if (!parsed)
+        return parsed.error();
+    return openListener(kind, parsed->first, parsed->second, routePort, acceptContext);
+}
+
+Result<std::shared_ptr<Listener>> Engine::Impl::openListener(ListenerInfo::Kind kind, const std::string &host,
+                                                             int port, int routePort, asio::io_context &acceptContext)
+{
+    ListenerInfo info;
+    info.kind = kind;
+    info.routePort = routePort;
+    if (kind == ListenerInfo::Kind::Api) {
+        auto sessionHandler = handler;
+        return Listener::open(
+            acceptContext, info, host, port, [this]() -> asio::io_context & { return *apiContext; },
+            [sessionHandler](asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo>) {
+                std::make_shared<LocalServiceSession>(std::move(socket), sessionHandler)->start();
+            });
+    }
+    return Listener::open(
+        acceptContext, info, host, port, [this]() -> asio::io_context & { return chooseWorker(); },
+        [this](asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> listenerInfo) {
+            acceptData(std::move(socket), std::move(listenerInfo));
+        });
+}
+
+void Engine::Impl::acceptData(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> info)
+{
+    const std::size_t open = state.connections.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (open > state.options.limits.maxConnections || state.stopping.load(std::memory_order_relaxed)) {
+        const bool stopping = state.stopping.load(std::memory_order_relaxed);
+        if (!info->tls()) {
+            // A fresh socket's send buffer is empty: this never blocks.
+            const std::string answer = HttpErrorResponse::build(
+                503, stopping ? "Switchyard is shutting down." : "Too many connections; try again later.",
+                stopping ? EngineErrors::ShuttingDown : EngineErrors::TooManyConnections);
+            std::error_code ignored;
+            asio::write(socket, asio::buffer(answer), ignored);
+        }
+        std::error_code ignored;
+        socket.close(ignored);
+        state.connections.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    EngineWorker &worker = workerOf(socket);
+    asio::post(worker.context(), [&worker, socket = std::move(socket), info = std::move(info)]() mutable {
+        std::error_code ec;
+        socket.set_option(asio::ip::tcp::no_delay(true), ec);
+        const auto peer = socket.remote_endpoint(ec);
+        if (ec) {
+            socket.close(ec);
+            worker.state().connections.fetch_sub(1, std::memory_order_relaxed);
+            return;
+        }
+        std::string clientIp = peer.address().is_v4() || !peer.address().to_v6().is_v4_mapped()
+                                   ? peer.address().to_string()
+                                   : asio::ip::make_address_v4(asio::ip::v4_mapped, peer.address().to_v6()).to_string();
+        if (info->tls()) {
+            std::make_shared<TlsAcceptSession>(worker, std::move(socket), std::move(info), std::move(clientIp),
+                                               peer.port())
+                ->start();
+            return;
+        }
+        HttpConnectionInfo connection;
+        connection.clientIp = std::move(clientIp);
+        connection.clientPort = peer.port();
+        connection.proto = "http";
+        connection.listenAddress = info->address;
+        auto stream = std::make_shared<PlainStream>(std::move(socket));
+        std::make_shared<HttpProxySession>(worker, std::move(stream), std::move(info), std::move(connection))
+            ->start();
+    });
+}
+
+bool Engine::Impl::servesHttpsHost(std::string_view host) const
+{
+    const auto snapshot = state.registry.snapshot();
+    for (const auto &pool : snapshot->pools()) {
+        if (pool->binding != Binding::Public || pool->url.scheme() != Scheme::Https)
+            continue;
+        if (pool->url.isWildcard()) {
+            const std::string_view suffix = pool->url.wildcardSuffix();
+            if (host.size() > suffix.size() + 1 && host.ends_with(suffix)
+                && host[host.size() - suffix.size() - 1] == '.')
+                return true;
+        } else if (pool->url.host() == host) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<void> Engine::Impl::reconcileLocked()
+{
+    const auto snapshot = state.registry.snapshot();
+    const int edgeHttpPort = edgeHttp ? edgeHttp->info()->port : -1;
+    const int edgeHttpsPort = edgeHttps ? edgeHttps->info()->port : -1;
+    struct Wanted
+    {
+        ListenerInfo::Kind kind;
+        std::string host;
+        int port;
+    };
+    std::map<std::string, Wanted> wanted;
+    for (const auto &pool : snapshot->pools()) {
+        const EndpointUrl &url = pool->url;
+        if (pool->binding != Binding::Public || url.explicitPort() == 0)
+            continue;
+        if (url.scheme() != Scheme::Http && url.scheme() != Scheme::Https)
+            continue; // tcp:// and tls:// belong to the L4 listeners
+        const bool https = url.scheme() == Scheme::Https;
+        if (url.explicitPort() == (https ? edgeHttpsPort : edgeHttpPort))
+            continue; // the edge listener serves it (it also routes on its own port)
+        const std::string host = url.isIpLiteral() ? url.host() : state.options.dedicatedBindHost;
+        const std::string key = std::string(toString(url.scheme())) + "|" + host + "|"
+                                + std::to_string(url.explicitPort());
+        wanted.emplace(key, Wanted{https ? ListenerInfo::Kind::DedicatedHttps : ListenerInfo::Kind::DedicatedHttp, host,
+                                   url.explicitPort()});
+    }
+    for (auto it = dedicated.begin(); it != dedicated.end();) {
+        if (!wanted.contains(it->first)) {
+            it->second->close();
+            it = dedicated.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    std::string problems;
+    for (const auto &[key, want] : wanted) {
+        if (dedicated.contains(key))
+            continue;
+        auto listener = openListener(want.kind, want.host, want.port, want.port, chooseWorker());
+        if (!listener) {
+            problems += (problems.empty() ? "" : "; ") + listener.message();
+            continue;
+        }
+        dedicated.emplace(key, *listener);
+        if (started)
+            (*listener)->start();
+    }
+    reconciledGeneration = snapshot->generation();
+    if (!problems.empty())
+        return makeError(problems, "ERR_SWITCHYARD_LISTEN");
+    return {};
+}
+
+void Engine::Impl::schedulePoll()
+{
+    pollTimer->expires_after(std::chrono::milliseconds(200));
+    pollTimer->async_wait([this](const std::error_code &error) {
+        if (error)
+            return;
+        bool failed = false;
+        {
+            std::lock_guard lock(listenersMutex);
+            if (state.registry.snapshot()->generation() != reconciledGeneration) {
+                auto result = reconcileLocked();
+                if (!result) {
+                    failed = true;
+                    std::fprintf(stderr, "switchyard: %s\n", result.message().c_str());
+                }
+            }
+        }
+        // A failed bind is retried on the next tick only after a change, so a
+        // taken port does not flood the log.
+        (void)failed;
+        schedulePoll();
+    });
+}
+
+Engine::Engine(EndpointRegistry &registry, EngineOptions options)
+    : d(std::make_unique<Impl>(registry, std::move(options)))
+{
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+void Engine::setLocalServiceHandler(LocalServiceHandler handler)
+{
+    d->handler = std::make_shared<const LocalServiceHandler>(std::move(handler));
+}
+
+void Engine::setPolicyHook(std::shared_ptr<HttpPolicyHook> hook)
+{
+    d->state.policyHook.store(std::move(hook));
+}
+
+void Engine::setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler)
+{
+    d->state.passthrough.store(std::move(handler));
+}
+
+Result<void> Engine::start()
+{
+    if (d->started)
+        return makeError("the engine is already running");
+    EngineState &state = d->state;
+    const EngineOptions &options = state.options;
+    if (!options.dataDir.empty()) {
+        auto ca = LocalCa::loadOrCreate(options.dataDir);
+        if (!ca)
+            return makeError("local CA: " + ca.message());
+        for (const std::string &warning : ca->warnings())
+            std::fprintf(stderr, "switchyard: warning: %s\n", warning.c_str());
+        d->caPath = ca->caCertificatePath();
+        auto cache = std::make_shared<CertificateCache>(*ca);
+        TlsServerOptions tlsOptions;
+        Impl *impl = d.get();
+        tlsOptions.acceptHost = [impl](std::string_view host) { return impl->servesHttpsHost(host); };
+        auto server = TlsServerContext::create(cache, tlsOptions);
+        if (!server)
+            return makeError("TLS: " + server.message());
+        state.tlsServer.emplace(std::move(*server));
+    }
+    TlsClientOptions clientOptions;
+    clientOptions.verify = options.upstreamTlsVerify;
+    clientOptions.alpn = {"http/1.1"};
+    auto client = TlsClientContext::create(clientOptions);
+    if (!client)
+        return makeError("TLS: " + client.message());
+    state.tlsClient.emplace(std::move(*client));
+
+    const int count = options.workers > 0 ? options.workers
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 0; i < count; ++i)
+        d->workers.push_back(std::make_unique<EngineWorker>(state, static_cast<std::size_t>(i)));
+
+    {
+        std::lock_guard lock(d->listenersMutex);
+        const auto fail = [this](const Error &error) {
+            d->api.reset();
+            d->edgeHttp.reset();
+            d->edgeHttps.reset();
+            d->dedicated.clear();
+            d->workers.clear();
+            return error;
+        };
+        if (!options.apiAddr.empty()) {
+            auto api = d->openListener(ListenerInfo::Kind::Api, options.apiAddr, 0, *d->apiContext);
+            if (!api)
+                return fail(api.error());
+            d->api = *api;
+        }
+        if (!options.edgeHttp.empty()) {
+            auto edge = d->openListener(ListenerInfo::Kind::EdgeHttp, options.edgeHttp, 80, d->workers[0]->context());
+            if (!edge)
+                return fail(edge.error());
+            d->edgeHttp = *edge;
+        }
+        if (!options.edgeHttps.empty()) {
+            auto edge = d->openListener(ListenerInfo::Kind::EdgeHttps, options.edgeHttps, 443,
+                                        d->workers[1 % d->workers.size()]->context());
+            if (!edge)
+                return fail(edge.error());
+            d->edgeHttps = *edge;
+        }
+        if (auto reconciled = d->reconcileLocked(); !reconciled)
+            return fail(reconciled.error());
+        d->started = true;
+        for (auto *listener : {&d->api, &d->edgeHttp, &d->edgeHttps})
+            if (*listener)
+                (*listener)->start();
+        for (auto &[key, listener] : d->dedicated)
+            listener->start();
+    }
+    for (auto &worker : d->workers)
+        worker->start();
+    d->apiWork.emplace(asio::make_work_guard(*d->apiContext));
+    d->pollTimer.emplace(*d->apiContext);
+    d->schedulePoll();
+    d->apiThread = std::thread([impl = d.get()] { impl->apiContext->run(); });
+    return {};
+}
+
+void Engine::stop()
+{
+    if (!d->started || d->stopped)
+        return;
+    d->stopped = true;
+    EngineState &state = d->state;
+    state.stopping.store(true);
+    {
+        std::lock_guard lock(d->listenersMutex);
+        for (auto *listener : {&d->edgeHttp, &d->edgeHttps})
+            if (*listener)
+                (*listener)->close();
+        for (auto &[key, listener] : d->dedicated)
+            listener->close();
+    }
+    const auto drainUntil = std::chrono::steady_clock::now() + state.options.limits.drainTimeout;
+    while (state.activeExchanges.load() > 0 && std::chrono::steady_clock::now() < drainUntil)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    d->apiContext->stop();
+    if (d->apiThread.joinable())
+        d->apiThread.join();
+    for (auto &worker : d->workers)
+        worker->stop();
+    std::lock_guard lock(d->listenersMutex);
+    d->api.reset();
+    d->edgeHttp.reset();
+    d->edgeHttps.reset();
+    d->dedicated.clear();
+    d->pollTimer.reset();
+    d->apiWork.reset();
+    d->apiContext.reset();
+    d->workers.clear();
+}
+
+Result<void> Engine::reconcile()
+{
+    std::lock_guard lock(d->listenersMutex);
+    return d->reconcileLocked();
+}
+
+std::vector<Engine::ListenerAddress> Engine::listeners() const
+{
+    std::lock_guard lock(d->listenersMutex);
+    std::vector<ListenerAddress> out;
+    for (const auto *listener : {&d->api, &d->edgeHttp, &d->edgeHttps})
+        if (*listener)
+            out.push_back({ListenerInfo::kindName((*listener)->info()->kind), (*listener)->info()->address});
+    for (const auto &[key, listener] : d->dedicated)
+        out.push_back({ListenerInfo::kindName(listener->info()->kind), listener->info()->address});
+    return out;
+}
+
+int Engine::apiPort() const
+{
+    std::lock_guard lock(d->listenersMutex);
+    return d->api ? d->api->info()->port : 0;
+}
+
+int Engine::edgeHttpPort() const
+{
+    std::lock_guard lock(d->listenersMutex);
+    return d->edgeHttp ? d->edgeHttp->info()->port : 0;
+}
+
+int Engine::edgeHttpsPort() const
+{
+    std::lock_guard lock(d->listenersMutex);
+    return d->edgeHttps ? d->edgeHttps->info()->port : 0;
+}
+
+int Engine::dedicatedPort(const EndpointUrl &url) const
+{
+    std::lock_guard lock(d->listenersMutex);
+    for (const auto &[key, listener] : d->dedicated)
+        if (listener->info()->port == url.explicitPort()
+            && listener->info()->tls() == (url.scheme() == Scheme::Https))
+            return listener->info()->port;
+    return 0;
+}
+
+std::string Engine::caCertificatePath() const
+{
+    return d->caPath;
+}
+
+std::size_t Engine::openConnections() const
+{
+    return d->state.connections.load();
+}
+
+std::size_t Engine::workerCount() const
+{
+    return d->workers.size();
+}
+
+} // namespace switchyard

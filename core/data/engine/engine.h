@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "common/result.h"
+#include "data/engine/engineoptions.h"
+#include "data/engine/localservice.h"
+#include "model/endpointurl.h"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace switchyard {
+
+class EndpointRegistry;
+class HttpPolicyHook;
+class TlsPassthroughHandler;
+
+// The forwarding engine's facade (DESIGN.md "data plane"): worker threads
+// with one io_context each, the edge listeners, a dedicated listener per
+// public http(s) URL with an explicit port, and the local service on
+// --api-addr. It serves whatever the registry's routing snapshot says;
+// reconcile() (also run on its own every 200 ms when the snapshot's
+// generation changes) opens and closes dedicated listeners as endpoints
+// come and go, without touching the others. Internal endpoints are never
+// reachable from any listener.
+//
+// Create, configure and start on one thread; stop() or the destructor ends
+// it. The registry must outlive the engine.
+class Engine
+{
+public:
+    struct ListenerAddress
+    {
+        std::string kind;    // "api", "edge-http", "edge-https", "http", "https"
+        std::string address; // "127.0.0.1:7080" (the bound port)
+    };
+
+    Engine(EndpointRegistry &registry, EngineOptions options);
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    // Before start(). The policy hook and passthrough may also change later.
+    void setLocalServiceHandler(LocalServiceHandler handler);
+    void setPolicyHook(std::shared_ptr<HttpPolicyHook> hook);
+    void setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler);
+
+    // Loads the local CA (when a data dir is set), binds every listener and
+    // starts the workers. A listener that cannot bind fails the whole start
+    // with a message naming the address; nothing keeps running then.
+    Result<void> start();
+    // Stops accepting, lets requests in flight finish (bounded by
+    // limits.drainTimeout), then stops the workers. Idempotent.
+    void stop();
+    // Opens/closes dedicated listeners to match the current snapshot. Errors
+    // (a port taken) name the address; the other listeners are unaffected.
+    Result<void> reconcile();
+
+    std::vector<ListenerAddress> listeners() const;
+    int apiPort() const;
+    int edgeHttpPort() const;
+    int edgeHttpsPort() const;
+    // The bound port of the dedicated listener for `url`, 0 when none.
+    int dedicatedPort(const EndpointUrl &url) const;
+    // Empty without a data dir.
+    std::string caCertificatePath() const;
+    std::size_t openConnections() const;
+    std::size_t workerCount() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace switchyard

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "data/http/httpheaders.h"
+#include "data/http/httpmessage.h"
+#include "model/endpoint.h"
+
+#include <string>
+
+namespace switchyard {
+
+// What the engine knows about the connection a request came in on.
+struct HttpConnectionInfo
+{
+    std::string clientIp;   // TCP peer, no port (never X-Forwarded-For)
+    int clientPort = 0;
+    std::string proto;      // "http" or "https" (our listener)
+    std::string serverName; // SNI on TLS connections
+    std::string listenAddress;
+};
+
+// The result of running an endpoint's on_http_request phase.
+struct HttpPolicyDecision
+{
+    enum class Kind {
+        Forward, // continue to the endpoint's upstream (agent endpoints only)
+        Respond, // answer with status/headers/body; the upstream is not contacted
+        Close,   // close the client connection without an answer
+    };
+    Kind kind = Kind::Forward;
+    int status = 200;
+    HttpHeaders headers;
+    std::string body;
+};
+
+// THE SEAM for the compiled traffic policy (core/policy/exec). The engine
+// calls it on the worker thread that owns the connection, after routing and
+// before any upstream is contacted, for every endpoint whose trafficPolicy is
+// not empty. Implementations must be thread-safe (several workers call at
+// once) and must not block. Without a hook (Engine::setPolicyHook not
+// called) an endpoint with a traffic policy answers 503
+// ERR_SWITCHYARD_2301 ("policy not executable"), failing closed; a cloud
+// endpoint without a policy answers the same (it has no upstream).
+class HttpPolicyHook
+{
+public:
+    virtual ~HttpPolicyHook() = default;
+
+    // on_http_request. May edit `request` (headers, target) before it is
+    // forwarded. A request body is streamed afterwards and is not available
+    // here (actions that need it are a later slice).
+    virtual HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
+                                             const HttpConnectionInfo &connection) = 0;
+
+    // on_http_response, for responses that came from the upstream, before
+    // the head is written to the client. May edit `response` headers.
+    virtual void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
+                                HttpResponseHead &response, const HttpConnectionInfo &connection) = 0;
+};
+
+} // namespace switchyard

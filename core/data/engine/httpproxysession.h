@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "control/routingsnapshot.h"
+#include "data/engine/bytestream.h"
+#include "data/engine/deadlinelist.h"
+#include "data/engine/engineworker.h"
+#include "data/engine/httppolicyhook.h"
+#include "data/engine/listenerinfo.h"
+#include "data/http/httprequestparser.h"
+#include "data/http/httpresponseparser.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace switchyard {
+
+class UpstreamConnector;
+
+// One client connection on an HTTP listener (plain, or TLS after the
+// handshake): parses requests, routes each by Host to a public endpoint pool,
+// forwards it to a member's upstream over a pooled keep-alive connection and
+// streams the response back. Requests are handled one at a time in order
+// (pipelined ones wait, parsed after the previous response); bodies stream
+// both ways with backpressure: at most one read buffer per direction is in
+// flight, and a side is not read while the other has not taken what was
+// read. A WebSocket upgrade becomes a byte tunnel after the upstream's 101.
+// Lives on one worker's thread; kept alive by its pending handlers.
+class HttpProxySession final : public std::enable_shared_from_this<HttpProxySession>,
+                               private HttpRequestHandler,
+                               private DeadlineNode
+{
+public:
+    HttpProxySession(EngineWorker &worker, std::shared_ptr<ByteStream> client,
+                     std::shared_ptr<const ListenerInfo> listener, HttpConnectionInfo info);
+    ~HttpProxySession() override;
+    HttpProxySession(const HttpProxySession &) = delete;
+    HttpProxySession &operator=(const HttpProxySession &) = delete;
+
+    void start();
+
+private:
+    class ResponseSide;
+    enum class Phase { Idle, Exchange, Tunnel, Closing, Closed };
+    enum class ReadWait { None, Idle, Header, Body, Tunnel, Linger };
+    enum class UpstreamWait { None, Connect, Send, Response };
+
+    // Client side.
+    void readClient();
+    void readClientNow();
+    void onClientRead(const std::error_code &error, std::size_t size);
+    void feedClient();
+    void onClientParseError();
+    void afterClientInput();
+    void maybeReadClient();
+    void flushClient();
+    void onClientWritten(const std::error_code &error);
+
+    // HttpRequestHandler.
+    void onRequestHead(HttpRequestHead head) override;
+    void onBody(std::string_view data) override;
+    void onTrailers(HttpHeaders trailers) override;
+    void onMessageComplete() override;
+
+    // Routing and upstream.
+    void route();
+    void respondLocally(std::string response);
+    void respondError(int status, const std::string &message, std::string_view code);
+    void startForwarding();
+    void connectUpstream();
+    void onUpstreamConnected(std::uint64_t exchange, std::shared_ptr<ByteStream> stream, const std::string &error);
+    void flushUpstream();
+    void onUpstreamWritten(const std::shared_ptr<ByteStream> &stream, const std::error_code &error);
+    void readUpstream();
+    void onUpstreamRead(const std::shared_ptr<ByteStream> &stream, const std::error_code &error, std::size_t size);
+    void feedUpstream(std::string_view data);
+    void onUpstreamEof();
+    void upstreamFailed(int status, const std::string &message, std::string_view code);
+    void dropUpstream();
+
+    // Response events (from ResponseSide).
+    void onResponseHead(HttpResponseHead head);
+    void onResponseBody(std::string_view data);
+    void onResponseTrailers(HttpHeaders trailers);
+    void onResponseComplete();
+
+    void maybeFinish();
+    void startTunnel();
+    void closeGracefully();
+    void closeNow();
+    void endExchangeCount();
+
+    // Deadlines.
+    void setReadWait(ReadWait wait);
+    void setUpstreamWait(UpstreamWait wait);
+    void setWriteWait(bool on);
+    void updateDeadline();
+    void onDeadline() override;
+
+    std::string upstreamKey() const;
+
+    EngineWorker &m_worker;
+    std::shared_ptr<ByteStream> m_client;
+    std::shared_ptr<const ListenerInfo> m_listener;
+    HttpConnectionInfo m_info;
+    std::unique_ptr<HttpResponseHandler> m_responseSide; // a ResponseSide
+    HttpRequestParser m_parser;
+    Phase m_phase = Phase::Idle;
+
+    EngineWorker::Buffer m_in;
+    std::size_t m_inPos = 0;
+    std::size_t m_inEnd = 0;
+    bool m_clientReading = false;
+    bool m_clientWriting = false;
+    bool m_headStarted = false;
+    bool m_closeAfterWrite = false;
+    std::string m_clientOut;
+    std::string m_clientSending;
+
+    // The exchange in progress.
+    std::uint64_t m_exchange = 0;
+    bool m_exchangeCounted = false;
+    HttpRequestHead m_request;
+    std::shared_ptr<const RoutingSnapshot> m_snapshot;
+    EndpointPtr m_endpoint;
+    bool m_policyRuns = false;
+    bool m_localResponse = false;
+    bool m_requestComplete = false;
+    bool m_upChunked = false;
+    HttpHeaders m_requestTrailers;
+    bool m_clientKeepAlive = true;
+
+    std::shared_ptr<ByteStream> m_upstream;
+    std::shared_ptr<UpstreamConnector> m_connector;
+    bool m_upstreamReused = false;
+    bool m_upstreamBytesSeen = false;
+    bool m_upstreamClean = true;
+    bool m_upstreamKeepAlive = false;
+    std::string m_upOut;
+    std::string m_upSending;
+    std::string m_retryHead; // a reused connection may have died: the bodiless head, for one retry
+    bool m_upWriting = false;
+    bool m_upReading = false;
+    EngineWorker::Buffer m_upIn;
+    std::unique_ptr<HttpResponseParser> m_responseParser;
+    bool m_informational = false;
+    bool m_responseStarted = false;
+    bool m_responseComplete = false;
+    bool m_responseUpgraded = false;
+    bool m_clientChunked = false;
+    HttpHeaders m_responseTrailers;
+
+    bool m_tunnelClientDone = false;
+    bool m_tunnelUpstreamDone = false;
+
+    ReadWait m_readWait = ReadWait::None;
+    UpstreamWait m_upstreamWait = UpstreamWait::None;
+    Clock::time_point m_readDeadline = Clock::time_point::max();
+    Clock::time_point m_writeDeadline = Clock::time_point::max();
+    Clock::time_point m_upstreamDeadline = Clock::time_point::max();
+};
+
+} // namespace switchyard
