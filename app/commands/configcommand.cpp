@@ -99,7 +99,7 @@ int runConfigCommand(const QStringList &args)
                    "Run 'switchyard config --help' for usage.");
         return ExitUsage;
     }
-    const QString first = args.first();
+    const QString &first = args.first();
     if (first == "--help" || first == "-h" || first == "help") {
         printOut(ConfigHelp);
         return ExitOk;

@@ -78,7 +78,9 @@ Value fromJson(const QJsonValue &j)
     }
     case QJsonValue::Array: {
         std::vector<Value> items;
-        for (const QJsonValue &e : j.toArray())
+        const QJsonArray array = j.toArray();
+        items.reserve(static_cast<std::size_t>(array.size()));
+        for (const QJsonValue e : array)
             items.push_back(fromJson(e));
         return Value::list(std::move(items));
     }

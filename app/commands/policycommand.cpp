@@ -126,7 +126,7 @@ int runPolicyCommand(const QStringList &args)
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return usageError("expected a subcommand: validate or simulate");
-    const QString sub = positional.first();
+    const QString &sub = positional.first();
     if (sub == "validate")
         return validate(parser, positional);
     if (sub == "simulate")

@@ -29,7 +29,7 @@ std::string scalar(const std::string &value)
     {
         YAML::Emitter plain;
         plain << value;
-        const std::string text = plain.c_str();
+        std::string text = plain.c_str();
         if (text.find('\n') == std::string::npos && loadsAsScalar(text, value))
             return text;
     }

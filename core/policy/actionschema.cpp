@@ -303,6 +303,7 @@ const ActionSchema *ActionSchemas::find(std::string_view type)
 std::vector<std::string_view> ActionSchemas::names()
 {
     std::vector<std::string_view> out;
+    out.reserve(std::size(Schemas));
     for (const ActionSchema &s : Schemas)
         out.push_back(s.type);
     return out;

@@ -9,6 +9,7 @@
 #include "policy/policyparser.h"
 
 #include <optional>
+#include <utility>
 
 namespace switchyard {
 
@@ -45,7 +46,7 @@ public:
         const PolicyGraph *graph = nullptr;           // nullptr: no existence or loop checks
     };
 
-    explicit PolicyValidator(Options options) : m_options(options) {}
+    explicit PolicyValidator(Options options) : m_options(std::move(options)) {}
 
     // Appends the problems of `policy` to `diagnostics`.
     void validate(const PolicyDocument &policy, DiagnosticList &diagnostics) const;

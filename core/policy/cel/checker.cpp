@@ -219,7 +219,7 @@ Type Checker::checkSelect(const Expr &e)
         std::string qn;
         const Expr *p = &e;
         while (p->kind == ExprKind::Select && !p->testOnly) {
-            qn = "." + p->name + qn;
+            qn.insert(0, p->name).insert(0, 1, '.');
             p = p->args[0].get();
         }
         if (p->kind == ExprKind::Ident && !findLocal(p->name)) {

@@ -155,10 +155,10 @@ Value LogicNode::eval(const Activation &act, EvalContext &ctx) const
     // Commutative: a decisive operand (false for &&, true for ||) wins over
     // an error or non-bool operand on either side.
     const bool decisive = !m_isAnd;
-    const Value a = m_a->eval(act, ctx);
+    Value a = m_a->eval(act, ctx);
     if (a.isBool() && a.boolValue() == decisive)
         return a;
-    const Value b = m_b->eval(act, ctx);
+    Value b = m_b->eval(act, ctx);
     if (b.isBool() && b.boolValue() == decisive)
         return b;
     if (a.isBool() && b.isBool())
@@ -173,7 +173,7 @@ Value LogicNode::eval(const Activation &act, EvalContext &ctx) const
 
 Value TernaryNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value c = m_cond->eval(act, ctx);
+    Value c = m_cond->eval(act, ctx);
     if (c.isBool())
         return c.boolValue() ? m_a->eval(act, ctx) : m_b->eval(act, ctx);
     if (c.isError())
@@ -291,7 +291,7 @@ Value MapNode::eval(const Activation &act, EvalContext &ctx) const
 
 Value ComprehensionNode::eval(const Activation &act, EvalContext &ctx) const
 {
-    const Value range = m_range->eval(act, ctx);
+    Value range = m_range->eval(act, ctx);
     if (range.isError())
         return range;
     std::vector<Value> keys;
@@ -317,7 +317,7 @@ Value ComprehensionNode::eval(const Activation &act, EvalContext &ctx) const
         if (!ctx.charge(1))
             return costLimitError();
         local = item;
-        const Value p = m_first->eval(act, ctx);
+        Value p = m_first->eval(act, ctx);
         switch (m_macro) {
         case MacroKind::All:
         case MacroKind::Exists: {
