@@ -32,7 +32,8 @@ void ignoreSigpipeOnce()
 
 std::error_code lastError()
 {
-    return {errno, std::system_category()};
+    // asio's own system category, so errors compare equal to asio::error values.
+    return {errno, asio::error::get_system_category()};
 }
 
 } // namespace
