@@ -244,9 +244,11 @@ void TcpEndpointServer::connectionDone(std::uint64_t id, const TcpConnectionRepo
         std::lock_guard lock(m_mutex);
         m_connections.erase(id);
     }
-    m_active.fetch_sub(1);
+    // Reported before the count drops, so a caller that waits for zero
+    // active connections has seen every report.
     if (m_options.onConnectionDone)
         m_options.onConnectionDone(report);
+    m_active.fetch_sub(1);
 }
 
 void TcpEndpointServer::stop()
