@@ -218,14 +218,7 @@ void Splice::kernelPump(Direction &d)
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0 && errno == EAGAIN) {
-                d.dst.async_wait(asio::socket_base::wait_write, [self = shared_from_this(), &d](std::error_code ec) {
-                    if (self->m_finished)
-                        return;
-                    if (ec)
-                        self->fail(d, false, ec);
-                    else
-                        self->kernelPump(d);
-                });
+                waitThenPump(d, false);
                 return;
             }
             fail(d, false, n == 0 ? std::make_error_code(std::errc::broken_pipe) : lastError());
@@ -252,19 +245,26 @@ void Splice::kernelPump(Direction &d)
         if (errno == EINTR)
             continue;
         if (errno == EAGAIN) {
-            d.src.async_wait(asio::socket_base::wait_read, [self = shared_from_this(), &d](std::error_code ec) {
-                if (self->m_finished)
-                    return;
-                if (ec)
-                    self->fail(d, true, ec);
-                else
-                    self->kernelPump(d);
-            });
+            waitThenPump(d, true);
             return;
         }
         fail(d, true, lastError());
         return;
     }
+}
+
+void Splice::waitThenPump(Direction &d, bool forSource)
+{
+    asio::ip::tcp::socket &socket = forSource ? d.src : d.dst;
+    socket.async_wait(forSource ? asio::socket_base::wait_read : asio::socket_base::wait_write,
+                      [self = shared_from_this(), &d, forSource](std::error_code ec) {
+                          if (self->m_finished)
+                              return;
+                          if (ec)
+                              self->fail(d, forSource, ec);
+                          else
+                              self->kernelPump(d);
+                      });
 }
 
 void Splice::directionFinished(Direction &d)

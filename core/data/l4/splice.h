@@ -101,6 +101,9 @@ private:
     void startDirection(Direction &direction);
     void copyRead(Direction &direction);
     void kernelPump(Direction &direction);
+    // Kernel mode: waits until the source is readable or the destination
+    // writable, then pumps again.
+    void waitThenPump(Direction &direction, bool forSource);
     void directionFinished(Direction &direction);
     void fail(Direction &direction, bool sourceFailed, std::error_code error);
     void finish(SpliceEnd end, std::error_code error);
