@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+// Standard headers before asio's: asio's config decides between
+// aligned_alloc and operator new from libstdc++ macros, so a file that
+// includes asio first would allocate handler memory differently from one
+// that does not (an alloc/dealloc mismatch across files under ASan).
+#include <cstddef>
+
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>

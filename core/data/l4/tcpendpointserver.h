@@ -6,6 +6,9 @@
 #include "data/l4/upstreamdialer.h"
 #include "data/l4/upstreamtarget.h"
 
+// A standard header before asio's (see data/l4/splice.h).
+#include <cstddef>
+
 #include <asio/any_io_executor.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>

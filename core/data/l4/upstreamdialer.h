@@ -3,6 +3,9 @@
 
 #include "common/result.h"
 
+// A standard header before asio's (see data/l4/splice.h).
+#include <cstddef>
+
 #include <asio/any_io_executor.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>

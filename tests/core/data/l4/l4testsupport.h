@@ -4,6 +4,9 @@
 // Shared helpers for the L4 tests: an io_context on its own thread, small
 // in-test upstream servers on 127.0.0.1, and blocking client helpers.
 
+// A standard header before asio's (see data/l4/splice.h).
+#include <cstddef>
+
 #include <asio/connect.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
