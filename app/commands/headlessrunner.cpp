@@ -2,6 +2,7 @@
 #include "commands/headlessrunner.h"
 
 #include "cli/exitcode.h"
+#include "commands/headlessapi.h"
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
 
@@ -84,6 +85,15 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
         return ExitInvalidInput;
     }
 
+    // Management/agent APIs: stored cloud endpoints join the registry
+    // before the listeners are announced; declared before the engine so it
+    // outlives the engine's API thread.
+    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry);
+    if (!api) {
+        printError("switchyard " + command + ": " + api.message());
+        return ExitRuntime;
+    }
+
     // Block the stop signals before any thread exists, so every thread
     // inherits the mask and sigwait() below is the only place they land.
     sigset_t stopSignals;
@@ -100,6 +110,7 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.dataDir = options.dataDir;
     engineOptions.limits = limits;
     Engine engine(registry, engineOptions);
+    engine.setLocalServiceHandler((*api)->handler());
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());
         return ExitRuntime;

@@ -10,7 +10,7 @@ namespace switchyard::cli {
 
 namespace {
 
-int notYetAvailable(const char *command, const char *description, const QStringList &args)
+[[maybe_unused]] int notYetAvailable(const char *command, const char *description, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(description);
@@ -28,10 +28,5 @@ int notYetAvailable(const char *command, const char *description, const QStringL
 }
 
 } // namespace
-
-int runApiCommand(const QStringList &args)
-{
-    return notYetAvailable("api", "Call the management API.", args);
-}
 
 } // namespace switchyard::cli

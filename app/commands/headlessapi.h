@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "common/result.h"
+#include "data/engine/localservice.h"
+
+#include <memory>
+#include <string>
+
+namespace switchyard {
+class EndpointRegistry;
+}
+
+namespace switchyard::cli {
+
+// The management and agent APIs of a headless core: opens the store in the
+// data dir, loads its cloud endpoints into the registry, makes sure
+// DATA_DIR/api_key holds a valid key, and serves ApiService through the
+// engine's local service seam. The store is only touched by open() (before
+// the engine starts) and then by the engine's single API thread.
+class HeadlessApi
+{
+public:
+    static Result<std::unique_ptr<HeadlessApi>> open(const std::string &dataDir, const std::string &apiAddr,
+                                                     EndpointRegistry &registry);
+    ~HeadlessApi();
+
+    // For Engine::setLocalServiceHandler(); valid while this object lives.
+    LocalServiceHandler handler();
+    int loadedEndpoints() const { return m_loaded; }
+
+private:
+    struct State;
+    explicit HeadlessApi(std::unique_ptr<State> state, int loaded);
+
+    std::unique_ptr<State> m_state;
+    int m_loaded = 0;
+};
+
+} // namespace switchyard::cli
