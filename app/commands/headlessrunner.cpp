@@ -4,9 +4,11 @@
 #include "cli/exitcode.h"
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
+#include "data/engine/policyruntime.h"
 
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <pthread.h>
 
 namespace switchyard::cli {
@@ -100,6 +102,7 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.dataDir = options.dataDir;
     engineOptions.limits = limits;
     Engine engine(registry, engineOptions);
+    engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry));
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());
         return ExitRuntime;
