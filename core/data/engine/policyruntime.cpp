@@ -161,8 +161,12 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
             {
                 applyRequest(exchange.request, request);
                 HttpPolicyDecision forward;
-                forward.upstreamEndpoint = chain.back();
-                forward.responseChain.assign(chain.rbegin(), chain.rend());
+                // Without a forward the session's own endpoint stays: this
+                // snapshot may be newer than the one it routed with.
+                if (chain.size() > 1) {
+                    forward.upstreamEndpoint = chain.back();
+                    forward.responseChain.assign(chain.rbegin(), chain.rend());
+                }
                 return forward;
             }
         case PolicyOutcome::Kind::ForwardInternal: break;
