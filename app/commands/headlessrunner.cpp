@@ -5,9 +5,11 @@
 #include "commands/headlessapi.h"
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
+#include "data/engine/policyruntime.h"
 
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <pthread.h>
 
 namespace switchyard::cli {
@@ -111,6 +113,7 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.limits = limits;
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
+    engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry));
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());
         return ExitRuntime;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "control/routingsnapshot.h"
 #include "data/http/httpheaders.h"
 #include "data/http/httpmessage.h"
 #include "model/endpoint.h"
 
 #include <string>
+#include <vector>
 
 namespace switchyard {
 
@@ -31,14 +33,22 @@ struct HttpPolicyDecision
     int status = 200;
     HttpHeaders headers;
     std::string body;
+    // Forward: the agent endpoint whose upstream gets the request (it
+    // differs from the routed endpoint after forward-internal); null means
+    // the routed endpoint.
+    EndpointPtr upstreamEndpoint;
+    // Forward: the endpoints whose onHttpResponse runs, innermost first;
+    // empty means just the routed endpoint.
+    std::vector<EndpointPtr> responseChain;
 };
 
 // THE SEAM for the compiled traffic policy (core/policy/exec). The engine
 // calls it on the worker thread that owns the connection, after routing and
 // before any upstream is contacted, for every endpoint whose trafficPolicy is
 // not empty. Implementations must be thread-safe (several workers call at
-// once) and must not block. Without a hook (Engine::setPolicyHook not
-// called) an endpoint with a traffic policy answers 503
+// once) and must not block. PolicyRuntime is the implementation the
+// runner installs. Without a hook (Engine::setPolicyHook not called, as in
+// engine-only tests) an endpoint with a traffic policy answers 503
 // ERR_SWITCHYARD_2301 ("policy not executable"), failing closed; a cloud
 // endpoint without a policy answers the same (it has no upstream).
 class HttpPolicyHook

@@ -391,9 +391,12 @@ void HttpProxySession::route()
             respondLocally(std::move(response));
             return;
         }
+        if (decision.upstreamEndpoint)
+            m_endpoint = std::move(decision.upstreamEndpoint);
+        m_responseChain = std::move(decision.responseChain);
     }
-    if (!endpoint.upstream) {
-        respondError(503, "The endpoint " + endpoint.url.toString() + " has no upstream and its policy did not answer.",
+    if (!m_endpoint->upstream) {
+        respondError(503, "The endpoint " + m_endpoint->url.toString() + " has no upstream and its policy did not answer.",
                      EngineErrors::PolicyNotExecutable);
         return;
     }
@@ -437,6 +440,7 @@ void HttpProxySession::maybeFinish()
     m_responseParser.reset();
     m_retryHead.clear();
     m_endpoint.reset();
+    m_responseChain.clear();
     m_snapshot.reset();
     endExchangeCount();
     if (!m_clientKeepAlive) {

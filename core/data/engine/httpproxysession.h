@@ -124,7 +124,8 @@ private:
     bool m_exchangeCounted = false;
     HttpRequestHead m_request;
     std::shared_ptr<const RoutingSnapshot> m_snapshot;
-    EndpointPtr m_endpoint;
+    EndpointPtr m_endpoint; // whose upstream the request goes to
+    std::vector<EndpointPtr> m_responseChain; // HttpPolicyDecision::responseChain
     bool m_policyRuns = false;
     bool m_localResponse = false;
     bool m_requestComplete = false;

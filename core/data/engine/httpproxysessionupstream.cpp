@@ -288,8 +288,12 @@ void HttpProxySession::onResponseHead(HttpResponseHead head)
     m_retryHead.clear();
     HttpResponseHead out = HttpForwarding::prepareClientResponse(head, m_request.version);
     if (m_policyRuns)
-        if (const auto hook = m_worker.state().policyHook.load())
-            hook->onHttpResponse(*m_endpoint, m_request, out, m_info);
+        if (const auto hook = m_worker.state().policyHook.load()) {
+            if (m_responseChain.empty())
+                hook->onHttpResponse(*m_endpoint, m_request, out, m_info);
+            for (const EndpointPtr &endpoint : m_responseChain)
+                hook->onHttpResponse(*endpoint, m_request, out, m_info);
+        }
     m_upstreamKeepAlive = head.keepAlive;
     if (m_request.upgrade && !head.upgrade)
         m_clientKeepAlive = false; // the request parser stopped at the upgrade head

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "data/engine/policyruntime.h"
+
+#include "data/engine/engineerrors.h"
+#include "data/http/httpserializer.h"
+#include "policy/compile/policycompiler.h"
+#include "policy/exec/builtinactions.h"
+#include "policy/exec/policyexecutor.h"
+#include "policy/exec/requesturl.h"
+
+#include <mutex>
+
+namespace switchyard {
+
+namespace {
+
+PolicyExchange exchangeFor(const HttpRequestHead &request, const HttpConnectionInfo &connection)
+{
+    PolicyExchange exchange;
+    exchange.connection.clientIp = connection.clientIp;
+    exchange.connection.clientPort = connection.clientPort;
+    exchange.connection.sni = connection.serverName;
+    const std::size_t colon = connection.listenAddress.rfind(':');
+    if (colon != std::string::npos) {
+        exchange.connection.serverIp = connection.listenAddress.substr(0, colon);
+        exchange.connection.serverPort = std::atoi(connection.listenAddress.c_str() + colon + 1);
+    }
+    exchange.request.method = request.method;
+    exchange.request.url = (connection.proto.empty() ? std::string("http") : connection.proto) + "://"
+                           + request.authority + (request.pathAndQuery.empty() ? "/" : request.pathAndQuery);
+    exchange.request.version = request.version == HttpVersion::Http10 ? "HTTP/1.0" : "HTTP/1.1";
+    exchange.request.headers = request.headers;
+    return exchange;
+}
+
+void setEndpoint(PolicyExchange &exchange, const Endpoint &endpoint)
+{
+    exchange.endpointId = endpoint.id;
+    exchange.endpointUrl = endpoint.url.toString();
+}
+
+// Puts what the policies changed (headers, URL) back into the head that is
+// forwarded.
+void applyRequest(const PolicyRequest &edited, HttpRequestHead &request)
+{
+    request.headers = edited.headers;
+    const auto url = RequestUrl::parse(edited.url);
+    if (!url)
+        return;
+    const std::string uri = url->uri();
+    if (uri != request.pathAndQuery) {
+        request.target = uri;
+        request.pathAndQuery = uri;
+        request.targetForm = HttpTargetForm::Origin;
+    }
+}
+
+HttpPolicyDecision respondWith(PolicyResponse response)
+{
+    HttpPolicyDecision decision;
+    decision.kind = HttpPolicyDecision::Kind::Respond;
+    decision.status = response.statusCode;
+    decision.headers = std::move(response.headers);
+    decision.body = std::move(response.body);
+    return decision;
+}
+
+bool isInternalTarget(const std::string &target)
+{
+    const auto url = RequestUrl::parse(target);
+    return url && url->host.ends_with(EndpointUrl::InternalSuffix);
+}
+
+} // namespace
+
+PolicyRuntime::PolicyRuntime(const EndpointRegistry &registry, const ActionRunnerRegistry *runners)
+    : m_registry(registry), m_runners(runners)
+{
+}
+
+std::shared_ptr<const CompiledPolicy> PolicyRuntime::policyFor(const Endpoint &endpoint)
+{
+    std::shared_ptr<const CompiledPolicy> policy;
+    compiles(endpoint, policy);
+    return policy;
+}
+
+bool PolicyRuntime::compiles(const Endpoint &endpoint, std::shared_ptr<const CompiledPolicy> &policy)
+{
+    policy.reset();
+    if (endpoint.trafficPolicy.empty())
+        return true;
+    {
+        std::shared_lock lock(m_mutex);
+        const auto it = m_cache.find(endpoint.id);
+        if (it != m_cache.end() && it->second.text == endpoint.trafficPolicy) {
+            policy = it->second.policy;
+            return policy != nullptr;
+        }
+    }
+    // Compiled outside the lock: two workers may compile the same text at
+    // once, which is harmless and keeps readers unblocked.
+    const PolicyCompiler compiler({PolicyEndpointContext::forEndpoint(endpoint), nullptr});
+    policy = compiler.compile(endpoint.trafficPolicy).policy;
+    std::unique_lock lock(m_mutex);
+    m_cache[endpoint.id] = {endpoint.trafficPolicy, policy};
+    if (const auto snapshot = m_registry.snapshot(); snapshot && snapshot->generation() != m_prunedGeneration)
+        pruneLocked(*snapshot);
+    return policy != nullptr;
+}
+
+void PolicyRuntime::pruneLocked(const RoutingSnapshot &snapshot)
+{
+    m_prunedGeneration = snapshot.generation();
+    std::erase_if(m_cache, [&](const auto &entry) { return !snapshot.endpoint(entry.first); });
+}
+
+HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
+                                                const HttpConnectionInfo &connection)
+{
+    const auto snapshot = m_registry.snapshot();
+    const PolicyExecutor executor(m_runners);
+    PolicyExchange exchange = exchangeFor(request, connection);
+    // The routed endpoint is shared by the snapshot; keep our own pointer to
+    // it so the chain owns every member.
+    std::vector<EndpointPtr> chain{snapshot ? snapshot->endpoint(endpoint.id) : nullptr};
+    if (!chain.front())
+        chain.front() = std::make_shared<const Endpoint>(endpoint);
+    PolicyResumePoint resume;
+    int hops = 0;
+    std::optional<PolicyResponse> response;
+
+    while (!response) {
+        const Endpoint &current = *chain.back();
+        std::shared_ptr<const CompiledPolicy> policy;
+        if (!compiles(current, policy)) {
+            return respondWith(BuiltinActions::errorResponse(
+                503, "The traffic policy of " + current.url.toString() + " does not compile.",
+                std::string(EngineErrors::PolicyNotExecutable)));
+        }
+        PolicyOutcome outcome;
+        if (policy) {
+            setEndpoint(exchange, current);
+            outcome = executor.run(*policy, PolicyPhase::HttpRequest, exchange, nullptr, resume);
+        }
+        resume = {};
+        switch (outcome.kind) {
+        case PolicyOutcome::Kind::CloseConnection: {
+            HttpPolicyDecision close;
+            close.kind = HttpPolicyDecision::Kind::Close;
+            return close;
+        }
+        case PolicyOutcome::Kind::Respond: response = std::move(outcome.response); continue;
+        case PolicyOutcome::Kind::Continue:
+            if (current.type == EndpointType::Cloud || !current.upstream) {
+                response = BuiltinActions::errorResponse(
+                    502, "the cloud endpoint " + current.url.toString() + " ended its policy without answering",
+                    "ERR_SWITCHYARD_2235");
+                continue;
+            }
+            {
+                applyRequest(exchange.request, request);
+                HttpPolicyDecision forward;
+                // Without a forward the session's own endpoint stays: this
+                // snapshot may be newer than the one it routed with.
+                if (chain.size() > 1) {
+                    forward.upstreamEndpoint = chain.back();
+                    forward.responseChain.assign(chain.rbegin(), chain.rend());
+                }
+                return forward;
+            }
+        case PolicyOutcome::Kind::ForwardInternal: break;
+        }
+        if (++hops > HopLimit) {
+            response = BuiltinActions::errorResponse(
+                508, "forward-internal may only forward through " + std::to_string(HopLimit) + " endpoints",
+                "ERR_SWITCHYARD_3501");
+            continue;
+        }
+        const EndpointPool *pool = nullptr;
+        if (const auto url = EndpointUrl::parse(outcome.target);
+            url && snapshot && isInternalTarget(outcome.target))
+            pool = snapshot->lookup(Binding::Internal, current.accountId, url->scheme(), url->host(), url->port());
+        if (pool && !pool->members.empty()) {
+            chain.push_back(pool->members[static_cast<std::size_t>(hops) % pool->members.size()]);
+            continue;
+        }
+        if (outcome.continueOnError) {
+            resume = outcome.resume;
+            continue;
+        }
+        response = BuiltinActions::errorResponse(404, "the endpoint " + outcome.target + " is offline",
+                                                 "ERR_SWITCHYARD_3200");
+    }
+
+    // A policy's own answer still runs on_http_response, on the responder
+    // first and then outwards.
+    exchange.response = std::move(*response);
+    respondThrough(chain, chain.size() - 1, exchange);
+    return respondWith(std::move(*exchange.response));
+}
+
+void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
+{
+    const PolicyExecutor executor(m_runners);
+    for (std::size_t i = last + 1; i-- > 0;) {
+        std::shared_ptr<const CompiledPolicy> policy;
+        if (!compiles(*chain[i], policy) || !policy)
+            continue;
+        setEndpoint(exchange, *chain[i]);
+        PolicyOutcome outcome = executor.run(*policy, PolicyPhase::HttpResponse, exchange);
+        if (outcome.kind == PolicyOutcome::Kind::Respond)
+            exchange.response = std::move(outcome.response);
+    }
+}
+
+void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
+                                   HttpResponseHead &response, const HttpConnectionInfo &connection)
+{
+    std::shared_ptr<const CompiledPolicy> policy;
+    if (!compiles(endpoint, policy) || !policy)
+        return;
+    PolicyExchange exchange = exchangeFor(request, connection);
+    exchange.response = PolicyResponse{response.status, response.headers, {}};
+    setEndpoint(exchange, endpoint);
+    // Only the head can change here: the body streams afterwards, so a
+    // custom-response in on_http_response is limited to status and headers.
+    PolicyOutcome outcome = PolicyExecutor(m_runners).run(*policy, PolicyPhase::HttpResponse, exchange);
+    const PolicyResponse &edited = outcome.kind == PolicyOutcome::Kind::Respond ? outcome.response : *exchange.response;
+    if (edited.statusCode != response.status) {
+        response.status = edited.statusCode;
+        response.reason = HttpSerializer::reasonPhrase(edited.statusCode);
+    }
+    response.headers = edited.headers;
+}
+
+} // namespace switchyard

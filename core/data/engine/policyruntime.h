@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "control/endpointregistry.h"
+#include "data/engine/httppolicyhook.h"
+#include "policy/compile/compiledpolicy.h"
+#include "policy/exec/policyexchange.h"
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+namespace switchyard {
+
+class ActionRunnerRegistry;
+
+// The engine's HttpPolicyHook over PolicyCompiler + PolicyExecutor.
+// Policies are compiled on first use and cached per (endpoint id, policy
+// text), so a registry change recompiles only the endpoints whose policy
+// changed. forward-internal is followed in process: the target is looked
+// up among the internal endpoints of the forwarding endpoint's account in
+// the registry's current snapshot and its policy runs in turn, up to
+// HopLimit forwards (then 508 ERR_SWITCHYARD_3501; a missing target is
+// 404 ERR_SWITCHYARD_3200, as PolicySimulator documents). A policy that
+// does not compile fails closed: 503 ERR_SWITCHYARD_2301. Thread-safe.
+class PolicyRuntime : public HttpPolicyHook
+{
+public:
+    static constexpr int HopLimit = 10;
+
+    // Both must outlive the runtime; `runners` may be null (actions the
+    // executor does not implement are skipped).
+    explicit PolicyRuntime(const EndpointRegistry &registry, const ActionRunnerRegistry *runners = nullptr);
+
+    HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
+                                     const HttpConnectionInfo &connection) override;
+    void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request, HttpResponseHead &response,
+                        const HttpConnectionInfo &connection) override;
+
+    // The compiled policy of `endpoint`, null when it has none or it does
+    // not compile.
+    std::shared_ptr<const CompiledPolicy> policyFor(const Endpoint &endpoint);
+
+private:
+    struct CacheEntry
+    {
+        std::string text;
+        std::shared_ptr<const CompiledPolicy> policy;
+    };
+
+    bool compiles(const Endpoint &endpoint, std::shared_ptr<const CompiledPolicy> &policy);
+    void pruneLocked(const RoutingSnapshot &snapshot);
+    // Runs on_http_response of chain[last..0] over `response`.
+    void respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange);
+
+    const EndpointRegistry &m_registry;
+    const ActionRunnerRegistry *m_runners;
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, CacheEntry> m_cache; // by endpoint id
+    std::uint64_t m_prunedGeneration = 0;
+};
+
+} // namespace switchyard
