@@ -2,6 +2,7 @@
 // `switchyard api` against a real `switchyard start` with a temp data dir:
 // the README's create command, list/get/update/delete, errors and exit
 // codes, and persistence across a restart of the core.
+#include "../support/freeport.h"
 #include "clirunner.h"
 
 #include <QFile>
@@ -26,19 +27,6 @@ const QString ReadmePolicy = "on_http_request:\n"
                              "        config:\n"
                              "          status_code: 200\n"
                              "          content: \"Hello world!\"";
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 QJsonObject jsonOf(const QString &text)
 {

@@ -3,6 +3,7 @@
 // start --config resources/demo.yml` answers "Hello world!" through
 // forward-internal, and `switchyard http --traffic-policy-file` applies the
 // file to the agent endpoint.
+#include "../support/freeport.h"
 #include "../support/rawhttpclient.h"
 #include "clirunner.h"
 
@@ -31,19 +32,6 @@ private:
 };
 
 namespace {
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 } // namespace
 

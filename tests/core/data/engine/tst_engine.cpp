@@ -4,6 +4,7 @@
 // bodies, 100-continue, WebSocket, HTTP/1.0, forwarding headers, smuggling
 // rejections (proxy-hardening §11), limits and timeouts, listeners that come
 // and go, and HTTPS termination with the local CA.
+#include "../../../support/freeport.h"
 #include "../../../support/rawhttpclient.h"
 
 #include "control/endpointregistry.h"
@@ -68,19 +69,6 @@ int requests(const OriginProcess &origin)
 {
     const std::string stats = origin.stats();
     return std::stoi(stats.substr(stats.find("requests=") + 9));
-}
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
 }
 
 } // namespace
