@@ -18,19 +18,19 @@ constexpr std::array<std::string_view, 11> HopByHop = {
     "proxy-authenticate", "content-length", "host",
 };
 
-// Removes hop-by-hop fields, framing fields (re-added by the caller) and
-// every field nominated in Connection.
-HttpHeaders stripHopByHop(const HttpHeaders &in)
+// Appends to `out` the fields of `in` that are end-to-end: not hop-by-hop,
+// not framing (the caller re-adds that) and not nominated in Connection.
+// Straight into `out`, so every kept field is copied once.
+void appendEndToEnd(const HttpHeaders &in, HttpHeaders &out)
 {
-    std::vector<std::string> drop(HopByHop.begin(), HopByHop.end());
-    for (auto &token : in.tokens("connection"))
-        drop.push_back(std::move(token));
-    HttpHeaders out;
+    const std::vector<std::string> nominated = in.tokens("connection");
+    out.fields().reserve(out.size() + in.size() + 6);
     for (const auto &f : in.fields()) {
-        if (std::find(drop.begin(), drop.end(), f.lowerName) == drop.end())
+        const bool hop = std::find(HopByHop.begin(), HopByHop.end(), f.lowerName) != HopByHop.end()
+                         || std::find(nominated.begin(), nominated.end(), f.lowerName) != nominated.end();
+        if (!hop)
             out.fields().push_back(f);
     }
-    return out;
 }
 
 std::string joinedValues(const HttpHeaders &headers, std::string_view name)
@@ -48,6 +48,10 @@ std::string joinedValues(const HttpHeaders &headers, std::string_view name)
 
 void appendToList(HttpHeaders &headers, std::string_view name, std::string_view value)
 {
+    if (!headers.contains(name)) {
+        headers.append(name, value);
+        return;
+    }
     std::string merged = joinedValues(headers, name);
     if (!merged.empty())
         merged += ", ";
@@ -75,11 +79,9 @@ HttpRequestHead HttpForwarding::prepareUpstreamRequest(const HttpRequestHead &he
     out.authorityPort = head.authorityPort;
     out.pathAndQuery = out.target;
 
-    const HttpHeaders kept = stripHopByHop(head.headers);
     if (!head.authority.empty())
         out.headers.append("Host", head.authority);
-    for (const auto &f : kept.fields())
-        out.headers.fields().push_back(f);
+    appendEndToEnd(head.headers, out.headers);
 
     if (head.framing == HttpBodyFraming::ContentLength)
         out.headers.append("Content-Length", std::to_string(head.contentLength));
@@ -110,7 +112,7 @@ HttpResponseHead HttpForwarding::prepareClientResponse(const HttpResponseHead &h
     out.upgrade = head.upgrade;
     out.framing = head.framing;
 
-    out.headers = stripHopByHop(head.headers);
+    appendEndToEnd(head.headers, out.headers);
     out.headers.remove(HttpErrorResponse::ErrorCodeHeader);
 
     switch (head.framing) {

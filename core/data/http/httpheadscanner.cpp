@@ -4,15 +4,67 @@
 #include "data/http/httpsyntax.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace switchyard {
 
 namespace {
 
-// HTAB, SP, VCHAR and obs-text: what a field value may hold (RFC 9110 §5.5).
-bool isPlainFieldByte(unsigned char c)
+// Byte classes, one table lookup per byte on the fast paths.
+enum ByteClass : unsigned char {
+    FieldByte = 1,  // HTAB, SP, VCHAR, obs-text: may appear inside a field line (RFC 9110 §5.5)
+    TcharByte = 2,  // token character (RFC 9110 §5.6.2)
+    StartLineByte = 4, // not SP, not a control: the bytes between the start line's spaces
+};
+
+constexpr std::array<unsigned char, 256> makeClasses()
 {
-    return (c >= 0x20 && c != 0x7f) || c == '\t';
+    std::array<unsigned char, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        unsigned char bits = 0;
+        if ((c >= 0x20 && c != 0x7f) || c == '\t')
+            bits |= FieldByte;
+        if (c > 0x20 && c != 0x7f)
+            bits |= StartLineByte;
+        const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (alnum || (c != 0 && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos))
+            bits |= TcharByte;
+        table[static_cast<std::size_t>(c)] = bits;
+    }
+    return table;
+}
+
+constexpr std::array<unsigned char, 256> Classes = makeClasses();
+
+bool hasClass(char c, ByteClass cls)
+{
+    return (Classes[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+// The end of the run of field bytes in [from, limit). Eight bytes at a time
+// while none of them is a control character or DEL (most of a head); a word
+// with a tab, obs-text or anything special is finished byte by byte.
+std::size_t fieldRunEnd(std::string_view data, std::size_t from, std::size_t limit)
+{
+    constexpr std::uint64_t Ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t Highs = 0x8080808080808080ULL;
+    std::size_t j = from;
+    while (j + 8 <= limit) {
+        std::uint64_t word;
+        std::memcpy(&word, data.data() + j, sizeof word);
+        // A byte below 0x20, a byte with the high bit set, or 0x7F makes a
+        // high bit appear (the usual "has less than" / "has zero" tricks).
+        const std::uint64_t below = (word - Ones * 0x20) | word;
+        const std::uint64_t del = word ^ (Ones * 0x7f);
+        if (((below | ((del - Ones) & ~del)) & Highs) != 0)
+            break;
+        j += 8;
+    }
+    while (j < limit && hasClass(data[j], FieldByte))
+        ++j;
+    return j;
 }
 
 } // namespace
@@ -27,6 +79,8 @@ void HttpHeadScanner::reset(Mode mode)
 {
     m_mode = mode;
     m_head = HttpRawHead{};
+    if (mode != Mode::Trailers)
+        m_head.headers.fields().reserve(16); // a typical browser request, without regrowing
     m_error = HttpParseError{};
     m_line.clear();
     m_bytes = 0;
@@ -50,21 +104,43 @@ HttpHeadScanner::LineResult HttpHeadScanner::fail(int status, std::string reason
 
 HttpHeadScanner::Step HttpHeadScanner::scan(std::string_view data)
 {
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        // Fast path: the middle of a field line is mostly ordinary bytes;
-        // take a run of them at once (the checks below see every other byte).
-        if (!m_inStartLine && !m_sawCr && !m_line.empty() && m_bytes < m_limits.maxHeadSize) {
-            const std::size_t limit = std::min(data.size(), i + (m_limits.maxHeadSize - m_bytes));
+    const std::size_t n = data.size();
+    // The current line is m_line (bytes of earlier calls) + data[lineStart, i):
+    // a line that arrives whole is checked in place, never copied.
+    std::size_t lineStart = 0;
+    std::size_t i = 0;
+    while (i < n) {
+        // Fast path: a run of ordinary bytes, one table lookup each. The run
+        // stops before the byte that crosses a limit, so every check below
+        // still fires at the same byte however the input is split.
+        if (!m_sawCr) {
+            const std::size_t budget = m_limits.maxHeadSize > m_bytes ? m_limits.maxHeadSize - m_bytes : 0;
+            const std::size_t limit = i + std::min(n - i, budget);
             std::size_t j = i;
-            while (j < limit && isPlainFieldByte(static_cast<unsigned char>(data[j])))
-                ++j;
-            if (j > i) {
-                m_line.append(data.data() + i, j - i);
-                m_bytes += j - i;
-                i = j - 1;
-                continue;
+            if (!m_inStartLine) {
+                const bool foldStart = m_line.empty() && lineStart == i && (data[i] == ' ' || data[i] == '\t');
+                if (!foldStart)
+                    j = fieldRunEnd(data, i, limit);
+            } else if (m_mode == Mode::Request && m_startLineSpaces == 0) {
+                while (j < limit && hasClass(data[j], TcharByte))
+                    ++j;
+            } else if (m_mode == Mode::Request && m_startLineSpaces == 1) {
+                const std::size_t room =
+                    m_limits.maxTargetLength > m_targetLength ? m_limits.maxTargetLength - m_targetLength : 0;
+                const std::size_t targetLimit = std::min(limit, i + room);
+                while (j < targetLimit && hasClass(data[j], StartLineByte))
+                    ++j;
+                m_targetLength += j - i;
+            } else {
+                while (j < limit && hasClass(data[j], StartLineByte))
+                    ++j;
             }
+            m_bytes += j - i;
+            i = j;
+            if (i == n)
+                break;
         }
+
         const auto c = static_cast<unsigned char>(data[i]);
         if (++m_bytes > m_limits.maxHeadSize) {
             fail(431, m_mode == Mode::Trailers ? "trailer section too large" : "message head too large");
@@ -76,14 +152,25 @@ HttpHeadScanner::Step HttpHeadScanner::scan(std::string_view data)
                 return {i, Outcome::Error};
             }
             m_sawCr = false;
-            switch (endLine()) {
-            case LineResult::Continue: continue;
+            // The CR is data[i - 1] unless it ended an earlier chunk.
+            const std::size_t contentEnd = i > lineStart ? i - 1 : lineStart;
+            std::string_view line = data.substr(lineStart, contentEnd - lineStart);
+            if (!m_line.empty()) {
+                m_line.append(line);
+                line = m_line;
+            }
+            const LineResult result = endLine(line);
+            m_line.clear();
+            lineStart = i + 1;
+            switch (result) {
+            case LineResult::Continue: ++i; continue;
             case LineResult::Complete: return {i + 1, Outcome::Complete};
             case LineResult::Error: return {i, Outcome::Error};
             }
         }
         if (c == '\r') {
             m_sawCr = true;
+            ++i;
             continue;
         }
         if (c == '\n') {
@@ -111,7 +198,7 @@ HttpHeadScanner::Step HttpHeadScanner::scan(std::string_view data)
                 return {i, Outcome::Error};
             }
         } else {
-            if (m_line.empty() && (c == ' ' || c == '\t')) {
+            if (m_line.empty() && lineStart == i && (c == ' ' || c == '\t')) {
                 fail(400, "line starts with whitespace (obs-fold)");
                 return {i, Outcome::Error};
             }
@@ -120,35 +207,35 @@ HttpHeadScanner::Step HttpHeadScanner::scan(std::string_view data)
                 return {i, Outcome::Error};
             }
         }
-        m_line.push_back(static_cast<char>(c));
+        ++i;
     }
-    return {data.size(), Outcome::NeedMore};
+    // Keep the partial line for the next call (a trailing CR is state, not content).
+    const std::size_t end = m_sawCr && n > lineStart ? n - 1 : n;
+    if (end > lineStart)
+        m_line.append(data.data() + lineStart, end - lineStart);
+    return {n, Outcome::NeedMore};
 }
 
-HttpHeadScanner::LineResult HttpHeadScanner::endLine()
+HttpHeadScanner::LineResult HttpHeadScanner::endLine(std::string_view line)
 {
     if (m_inStartLine) {
-        if (m_line.empty()) {
+        if (line.empty()) {
             // RFC 9112 §2.2: a server SHOULD ignore empty lines before the request-line.
             if (m_mode == Mode::Request)
                 return LineResult::Continue;
             return fail(400, "empty status line");
         }
-        const LineResult r = m_mode == Mode::Request ? parseRequestLine() : parseStatusLine();
+        const LineResult r = m_mode == Mode::Request ? parseRequestLine(line) : parseStatusLine(line);
         m_inStartLine = false;
-        m_line.clear();
         return r;
     }
-    if (m_line.empty())
+    if (line.empty())
         return LineResult::Complete;
-    const LineResult r = parseFieldLine();
-    m_line.clear();
-    return r;
+    return parseFieldLine(line);
 }
 
-HttpHeadScanner::LineResult HttpHeadScanner::parseRequestLine()
+HttpHeadScanner::LineResult HttpHeadScanner::parseRequestLine(std::string_view line)
 {
-    const std::string_view line(m_line);
     const auto sp1 = line.find(' ');
     if (sp1 == std::string_view::npos)
         return fail(400, "malformed request line");
@@ -177,9 +264,8 @@ HttpHeadScanner::LineResult HttpHeadScanner::parseRequestLine()
     return LineResult::Continue;
 }
 
-HttpHeadScanner::LineResult HttpHeadScanner::parseStatusLine()
+HttpHeadScanner::LineResult HttpHeadScanner::parseStatusLine(std::string_view line)
 {
-    const std::string_view line(m_line);
     const auto sp1 = line.find(' ');
     if (sp1 == std::string_view::npos)
         return fail(400, "malformed status line");
@@ -202,9 +288,8 @@ HttpHeadScanner::LineResult HttpHeadScanner::parseStatusLine()
     return LineResult::Continue;
 }
 
-HttpHeadScanner::LineResult HttpHeadScanner::parseFieldLine()
+HttpHeadScanner::LineResult HttpHeadScanner::parseFieldLine(std::string_view line)
 {
-    const std::string_view line(m_line);
     const auto colon = line.find(':');
     if (colon == std::string_view::npos)
         return fail(400, "header line without ':'");

@@ -56,17 +56,17 @@ public:
 
 private:
     enum class LineResult { Continue, Complete, Error };
-    LineResult endLine();
-    LineResult parseRequestLine();
-    LineResult parseStatusLine();
-    LineResult parseFieldLine();
+    LineResult endLine(std::string_view line);
+    LineResult parseRequestLine(std::string_view line);
+    LineResult parseStatusLine(std::string_view line);
+    LineResult parseFieldLine(std::string_view line);
     LineResult fail(int status, std::string reason);
 
     Mode m_mode;
     const HttpLimits &m_limits;
     HttpRawHead m_head;
     HttpParseError m_error;
-    std::string m_line;
+    std::string m_line; // the current line's bytes from earlier scan() calls only
     std::size_t m_bytes = 0;
     std::size_t m_fieldCount = 0;
     std::size_t m_targetLength = 0;

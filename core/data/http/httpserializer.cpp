@@ -3,11 +3,50 @@
 
 #include "data/http/httpsyntax.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace switchyard {
 
 namespace {
+
+bool breaksLine(char c)
+{
+    return c == '\r' || c == '\n' || c == '\0';
+}
+
+// Field values are appended in blocks; a CR, LF or NUL that an edited
+// header smuggled in becomes a space, so one field can never become two.
+void appendValue(std::string &out, std::string_view value)
+{
+    while (!value.empty()) {
+        std::size_t clean = 0;
+        // Eight bytes at a time while none is below 0x0E (CR, LF and NUL are).
+        constexpr std::uint64_t Ones = 0x0101010101010101ULL;
+        constexpr std::uint64_t Highs = 0x8080808080808080ULL;
+        for (std::uint64_t word; clean + 8 <= value.size(); clean += 8) {
+            std::memcpy(&word, value.data() + clean, sizeof word);
+            if (((word - Ones * 0x0e) & ~word & Highs) != 0)
+                break;
+        }
+        while (clean < value.size() && !breaksLine(value[clean]))
+            ++clean;
+        out.append(value.data(), clean);
+        if (clean == value.size())
+            return;
+        out.push_back(' ');
+        value.remove_prefix(clean + 1);
+    }
+}
+
+std::size_t fieldsSize(const HttpHeaders &headers)
+{
+    std::size_t size = 2;
+    for (const auto &f : headers.fields())
+        size += f.name.size() + f.value.size() + 4;
+    return size;
+}
 
 void appendFields(std::string &out, const HttpHeaders &headers)
 {
@@ -16,8 +55,7 @@ void appendFields(std::string &out, const HttpHeaders &headers)
             continue;
         out += f.name;
         out += ": ";
-        for (char c : f.value)
-            out.push_back((c == '\r' || c == '\n' || c == '\0') ? ' ' : c);
+        appendValue(out, f.value);
         out += "\r\n";
     }
 }
@@ -57,8 +95,7 @@ void HttpSerializer::appendResponseHead(std::string &out, const HttpResponseHead
     std::snprintf(status, sizeof status, " %03d ", head.status);
     out += toString(head.version);
     out += status;
-    for (char c : head.reason)
-        out.push_back((c == '\r' || c == '\n' || c == '\0') ? ' ' : c);
+    appendValue(out, head.reason);
     out += "\r\n";
     appendFields(out, head.headers);
     out += "\r\n";
@@ -67,7 +104,7 @@ void HttpSerializer::appendResponseHead(std::string &out, const HttpResponseHead
 std::string HttpSerializer::requestHead(const HttpRequestHead &head)
 {
     std::string out;
-    out.reserve(256);
+    out.reserve(head.method.size() + head.target.size() + 16 + fieldsSize(head.headers));
     appendRequestHead(out, head);
     return out;
 }
@@ -75,7 +112,7 @@ std::string HttpSerializer::requestHead(const HttpRequestHead &head)
 std::string HttpSerializer::responseHead(const HttpResponseHead &head)
 {
     std::string out;
-    out.reserve(256);
+    out.reserve(head.reason.size() + 20 + fieldsSize(head.headers));
     appendResponseHead(out, head);
     return out;
 }

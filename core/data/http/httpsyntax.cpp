@@ -36,7 +36,7 @@ bool isToken(std::string_view s)
     if (s.empty())
         return false;
     for (char c : s) {
-        if (!isTchar(static_cast<unsigned char>(c)))
+        if (!TcharTable[static_cast<unsigned char>(c)])
             return false;
     }
     return true;

@@ -204,6 +204,23 @@ void TestHttpForwarding::serializerSanitizes()
     response.status = 200;
     response.reason = "OK\r\nSet-Cookie: x";
     QCOMPARE(HttpSerializer::responseHead(response), std::string("HTTP/1.1 200 OK  Set-Cookie: x\r\n\r\n"));
+
+    // Values are copied eight bytes at a time: a line break at every
+    // position of a word, and at its edges, must still become a space.
+    for (std::size_t at = 0; at < 40; ++at) {
+        for (char breaker : {'\r', '\n', '\0'}) {
+            std::string value(40, 'a');
+            value[at] = breaker;
+            std::string expected(40, 'a');
+            expected[at] = ' ';
+            HttpResponseHead edited;
+            edited.status = 204;
+            edited.reason = "No Content";
+            edited.headers.append("X-Long", value);
+            QCOMPARE(HttpSerializer::responseHead(edited),
+                     "HTTP/1.1 204 No Content\r\nX-Long: " + expected + "\r\n\r\n");
+        }
+    }
 }
 
 void TestHttpForwarding::chunkEncoding()

@@ -175,6 +175,22 @@ void TestHttpRequestParser::rows_data()
     QTest::newRow("32 upgrade with body ignored") << raw("POST / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\nx") << "REQ POST / cl=1 ka=1|BODY x|END|OK";
     // Row 36/37: absolute-form is parsed (routing decides).
     QTest::newRow("36 absolute-form") << raw("GET http://app.internal/x?y HTTP/1.1\r\nHost: public.example\r\n\r\n") << "REQ GET http://app.internal/x?y none ka=1|END|OK";
+
+    // Field bytes are scanned eight at a time: a forbidden byte must be
+    // caught at every offset of a word, and allowed ones must pass.
+    for (int at = 0; at < 24; ++at) {
+        const auto withByte = [at](char c) {
+            QByteArray value(24, 'v');
+            value[at] = c;
+            return QByteArray("GET / HTTP/1.1\r\nHost: a\r\nX-Long: ") + value + "\r\n\r\n";
+        };
+        QTest::addRow("control 0x01 at %d", at) << withByte('\x01') << "ERROR 400";
+        QTest::addRow("DEL at %d", at) << withByte('\x7f') << "ERROR 400";
+        QTest::addRow("NUL at %d", at) << withByte('\0') << "ERROR 400";
+        QTest::addRow("bare LF at %d", at) << withByte('\n') << "ERROR 400";
+        QTest::addRow("tab at %d", at) << withByte('\t') << "REQ GET / none ka=1|END|OK";
+        QTest::addRow("obs-text at %d", at) << withByte('\xe9') << "REQ GET / none ka=1|END|OK";
+    }
 }
 
 void TestHttpRequestParser::rows()
