@@ -4,7 +4,6 @@
 #include "data/http/httpsyntax.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 
 namespace switchyard {
@@ -91,10 +90,14 @@ void HttpSerializer::appendRequestHead(std::string &out, const HttpRequestHead &
 
 void HttpSerializer::appendResponseHead(std::string &out, const HttpResponseHead &head)
 {
-    char status[8];
-    std::snprintf(status, sizeof status, " %03d ", head.status);
+    // Status codes are three digits (the parser and HttpResponseHead's
+    // producers keep them in 100-599); out-of-range values are clamped
+    // rather than written as something that is not a status line.
+    const int status = head.status < 100 ? 100 : (head.status > 999 ? 999 : head.status);
+    const char digits[5] = {' ', static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
+                            static_cast<char>('0' + status % 10), ' '};
     out += toString(head.version);
-    out += status;
+    out.append(digits, sizeof digits);
     appendValue(out, head.reason);
     out += "\r\n";
     appendFields(out, head.headers);
@@ -121,9 +124,15 @@ void HttpSerializer::appendChunk(std::string &out, std::string_view data)
 {
     if (data.empty())
         return;
-    char size[24];
-    std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-    out += size;
+    static constexpr char hex[] = "0123456789abcdef";
+    char size[2 * sizeof(std::size_t) + 2];
+    char *end = size + sizeof size;
+    char *p = end;
+    *--p = '\n';
+    *--p = '\r';
+    for (std::size_t n = data.size(); n != 0; n >>= 4)
+        *--p = hex[n & 0xf];
+    out.append(p, static_cast<std::size_t>(end - p));
     out += data;
     out += "\r\n";
 }

@@ -131,14 +131,19 @@ TransferEncoding readTransferEncoding(const HttpHeaders &headers)
 
 ContentLengthState readContentLength(const HttpHeaders &headers, std::uint64_t &value)
 {
-    const auto lines = headers.values("content-length");
-    if (lines.empty())
+    const HttpHeaderField *line = nullptr;
+    for (const HttpHeaderField &field : headers.fields()) {
+        if (field.lowerName != "content-length")
+            continue;
+        // Identical duplicates are refused too (§11 row 7, nginx's choice):
+        // merging them would be one more place where two parsers could differ.
+        if (line)
+            return ContentLengthState::Repeated;
+        line = &field;
+    }
+    if (!line)
         return ContentLengthState::Absent;
-    // Identical duplicates are refused too (§11 row 7, nginx's choice):
-    // merging them would be one more place where two parsers could differ.
-    if (lines.size() > 1)
-        return ContentLengthState::Repeated;
-    const auto parsed = parseContentLength(lines.front());
+    const auto parsed = parseContentLength(line->value);
     if (!parsed)
         return ContentLengthState::Invalid;
     value = *parsed;
