@@ -15,6 +15,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -90,6 +94,7 @@ private slots:
     void keepAliveReusesUpstream();
     void pipelinedAnsweredInOrder();
     void poolBalancesPerRequest();
+    void poolMemberRemovedMidTraffic();
     void largeBodiesStreamBothWays();
     void chunkedBothWays();
     void expectContinue();
@@ -137,6 +142,8 @@ void TestEngine::initTestCase()
                   agent("https://app.internal", a, "internal"),
                   agent("http://pool.localhost", a, "p1", true),
                   agent("http://pool.localhost", b, "p2", true),
+                  agent("http://drain.localhost", a, "d1", true),
+                  agent("http://drain.localhost", b, "d2", true),
                   agent("http://dead.localhost", freePort(), "dead"),
                   agent("https://secure.localhost", a, "secure"),
                   agent("https://other.localhost", b, "other"),
@@ -281,6 +288,53 @@ void TestEngine::poolBalancesPerRequest()
     }
     QCOMPARE(seen["A"], 3);
     QCOMPARE(seen["B"], 3);
+}
+
+void TestEngine::poolMemberRemovedMidTraffic()
+{
+    // Four keep-alive clients keep slow requests in flight on both members
+    // while one member is removed: requests that had started finish on it,
+    // later ones go to the other, and not one fails.
+    std::atomic<bool> removed{false};
+    std::atomic<int> failures{0};
+    std::atomic<int> total{0};
+    std::atomic<int> fromBAfterRemoval{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 4; ++t) {
+        clients.emplace_back([&] {
+            RawConnection c(m_http);
+            const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+            while (std::chrono::steady_clock::now() < end) {
+                const bool removedBefore = removed.load();
+                if (!c.send(get("drain.localhost", "/slow/20"))) {
+                    ++failures;
+                    return;
+                }
+                const RawResponse r = c.readResponse();
+                ++total;
+                if (!r.ok || r.status != 200)
+                    ++failures;
+                else if (removedBefore && r.header("x-origin-name") == "B")
+                    ++fromBAfterRemoval;
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    std::string d2;
+    for (const EndpointPtr &endpoint : m_registry.snapshot()->endpoints()) {
+        if (endpoint->name == "d2")
+            d2 = endpoint->id;
+    }
+    QVERIFY(!d2.empty());
+    RegistryChange change;
+    change.removeIds = {d2};
+    QVERIFY(m_registry.apply(change));
+    removed = true;
+    for (std::thread &client : clients)
+        client.join();
+    QVERIFY2(total > 40, qPrintable(QString::number(total.load())));
+    QCOMPARE(failures.load(), 0);
+    QCOMPARE(fromBAfterRemoval.load(), 0);
 }
 
 void TestEngine::largeBodiesStreamBothWays()
@@ -576,7 +630,15 @@ void TestEngine::timeouts()
     QCOMPARE(r.header("switchyard-error-code"), std::string("ERR_SWITCHYARD_3008"));
 
     // An upstream that stops reading the body: 504 once send_timeout passes.
-    RawConnection stalled(port);
+    // Its own engine with a generous body_read_timeout, so a test writer
+    // thread that a loaded machine does not schedule for 400 ms cannot turn
+    // this into a 408.
+    EngineOptions stallOptions = httpOnlyOptions();
+    QVERIFY(stallOptions.limits.set("send_timeout", "400ms"));
+    QVERIFY(stallOptions.limits.set("body_read_timeout", "30s"));
+    Engine stallEngine(registry, stallOptions);
+    QVERIFY(stallEngine.start());
+    RawConnection stalled(stallEngine.edgeHttpPort());
     const std::size_t size = 64 * 1024 * 1024;
     stalled.send("POST /stall HTTP/1.1\r\nHost: t.localhost\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
     std::thread writer([&] { stalled.send(std::string(size, 's')); });
