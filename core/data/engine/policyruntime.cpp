@@ -8,7 +8,9 @@
 #include "policy/exec/policyexecutor.h"
 #include "policy/exec/requesturl.h"
 
+#include <array>
 #include <mutex>
+#include <optional>
 
 namespace switchyard {
 
@@ -40,10 +42,12 @@ void setEndpoint(PolicyExchange &exchange, const Endpoint &endpoint)
 }
 
 // Puts what the policies changed (headers, URL) back into the head that is
-// forwarded.
-void applyRequest(const PolicyRequest &edited, HttpRequestHead &request)
+// forwarded. The URL is parsed again only when an action changed it.
+void applyRequest(PolicyRequest &&edited, const std::string &originalUrl, HttpRequestHead &request)
 {
-    request.headers = edited.headers;
+    request.headers = std::move(edited.headers);
+    if (edited.url == originalUrl)
+        return;
     const auto url = RequestUrl::parse(edited.url);
     if (!url)
         return;
@@ -65,10 +69,31 @@ HttpPolicyDecision respondWith(PolicyResponse response)
     return decision;
 }
 
-bool isInternalTarget(const std::string &target)
+// forward-internal targets as endpoint URLs (nullopt: not an internal URL).
+// A policy names the same few targets on every request, so each worker
+// keeps the last ones it parsed instead of parsing per request.
+const std::optional<EndpointUrl> &internalTarget(const std::string &target)
 {
-    const auto url = RequestUrl::parse(target);
-    return url && url->host.ends_with(EndpointUrl::InternalSuffix);
+    struct Entry
+    {
+        std::string target;
+        std::optional<EndpointUrl> url;
+    };
+    thread_local std::array<Entry, 8> cache;
+    thread_local std::size_t next = 0;
+    for (const Entry &entry : cache) {
+        if (!entry.target.empty() && entry.target == target)
+            return entry.url;
+    }
+    Entry &entry = cache[next++ % cache.size()];
+    entry.target = target;
+    entry.url.reset();
+    const auto request = RequestUrl::parse(target);
+    if (request && request->host.ends_with(EndpointUrl::InternalSuffix)) {
+        if (auto parsed = EndpointUrl::parse(target))
+            entry.url = std::move(*parsed);
+    }
+    return entry.url;
 }
 
 } // namespace
@@ -121,6 +146,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
     const auto snapshot = m_registry.snapshot();
     const PolicyExecutor executor(m_runners);
     PolicyExchange exchange = exchangeFor(request, connection);
+    const std::string originalUrl = exchange.request.url;
     // The routed endpoint is shared by the snapshot; keep our own pointer to
     // it so the chain owns every member.
     std::vector<EndpointPtr> chain{snapshot ? snapshot->endpoint(endpoint.id) : nullptr};
@@ -159,7 +185,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
                 continue;
             }
             {
-                applyRequest(exchange.request, request);
+                applyRequest(std::move(exchange.request), originalUrl, request);
                 HttpPolicyDecision forward;
                 // Without a forward the session's own endpoint stays: this
                 // snapshot may be newer than the one it routed with.
@@ -178,8 +204,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
             continue;
         }
         const EndpointPool *pool = nullptr;
-        if (const auto url = EndpointUrl::parse(outcome.target);
-            url && snapshot && isInternalTarget(outcome.target))
+        if (const auto &url = internalTarget(outcome.target); url && snapshot)
             pool = snapshot->lookup(Binding::Internal, current.accountId, url->scheme(), url->host(), url->port());
         if (pool && !pool->members.empty()) {
             chain.push_back(pool->members[static_cast<std::size_t>(hops) % pool->members.size()]);
@@ -205,7 +230,7 @@ void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::s
     const PolicyExecutor executor(m_runners);
     for (std::size_t i = last + 1; i-- > 0;) {
         std::shared_ptr<const CompiledPolicy> policy;
-        if (!compiles(*chain[i], policy) || !policy)
+        if (!compiles(*chain[i], policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
             continue;
         setEndpoint(exchange, *chain[i]);
         PolicyOutcome outcome = executor.run(*policy, PolicyPhase::HttpResponse, exchange);
@@ -218,7 +243,9 @@ void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHe
                                    HttpResponseHead &response, const HttpConnectionInfo &connection)
 {
     std::shared_ptr<const CompiledPolicy> policy;
-    if (!compiles(endpoint, policy) || !policy)
+    // Most policies have no on_http_response rules: then there is nothing
+    // to build an exchange for.
+    if (!compiles(endpoint, policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
         return;
     PolicyExchange exchange = exchangeFor(request, connection);
     exchange.response = PolicyResponse{response.status, response.headers, {}};
