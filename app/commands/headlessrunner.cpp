@@ -122,7 +122,10 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     std::string ready = "switchyard ready\n";
     for (const Engine::ListenerAddress &listener : engine.listeners())
         ready += "listening " + listener.kind + " " + listener.address + "\n";
-    for (const EndpointPtr &endpoint : registry.snapshot()->endpoints())
+    // Held in a variable: the range of a for loop would not keep a
+    // temporary snapshot alive, and the API thread may replace it meanwhile.
+    const auto snapshot = registry.snapshot();
+    for (const EndpointPtr &endpoint : snapshot->endpoints())
         ready += endpointLine(*endpoint) + "\n";
     if (!engine.caCertificatePath().empty())
         ready += "ca " + engine.caCertificatePath() + "\n";

@@ -87,6 +87,8 @@ void TestApiCommand::stopCore()
         return;
     ::kill(static_cast<pid_t>(m_core->processId()), SIGTERM);
     QVERIFY(m_core->waitForFinished(15000));
+    if (m_core->exitCode() != 0)
+        qWarning("core stderr:\n%s", m_core->readAllStandardError().constData());
     QCOMPARE(m_core->exitCode(), 0);
     m_core.reset();
 }

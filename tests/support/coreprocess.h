@@ -7,6 +7,7 @@
 
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QtGlobal>
 #include <QString>
 #include <QStringList>
 
@@ -65,13 +66,17 @@ public:
     QString errorOutput() { return QString::fromUtf8(m_process.readAllStandardError()); }
     qint64 pid() const { return m_process.processId(); }
 
-    // SIGTERM and wait; the exit code, or -1 when it crashed or hung.
+    // SIGTERM and wait; the exit code, or -1 when it crashed or hung. On
+    // anything but 0 the core's stderr goes to the test log (a sanitizer
+    // report lands there).
     int terminate(int timeoutMs = 15000)
     {
         ::kill(static_cast<pid_t>(m_process.processId()), SIGTERM);
-        if (!m_process.waitForFinished(timeoutMs))
-            return -1;
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+        const bool finished = m_process.waitForFinished(timeoutMs);
+        const int code = finished && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+        if (code != 0)
+            qWarning("core exited with %d; its stderr:\n%s", code, m_process.readAllStandardError().constData());
+        return code;
     }
 
 private:

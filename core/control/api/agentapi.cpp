@@ -84,7 +84,10 @@ ApiResponse AgentApi::list(const ApiRequest &request)
     if (auto error = guard(request, false))
         return error->toResponse();
     QJsonArray endpoints;
-    for (const EndpointPtr &endpoint : m_registry.snapshot()->endpoints())
+    // The snapshot must outlive the loop: a temporary in the range would
+    // die before the body runs.
+    const auto snapshot = m_registry.snapshot();
+    for (const EndpointPtr &endpoint : snapshot->endpoints())
         if (endpoint->type == EndpointType::Agent && endpoint->accountId == Account::DefaultId)
             endpoints.append(EndpointJson::agent(*endpoint));
     return ApiResponse::json(200, QJsonObject{{"endpoints", endpoints}, {"uri", "/api/endpoints"}});

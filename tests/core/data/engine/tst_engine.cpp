@@ -321,7 +321,8 @@ void TestEngine::poolMemberRemovedMidTraffic()
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     std::string d2;
-    for (const EndpointPtr &endpoint : m_registry.snapshot()->endpoints()) {
+    const auto snapshot = m_registry.snapshot();
+    for (const EndpointPtr &endpoint : snapshot->endpoints()) {
         if (endpoint->name == "d2")
             d2 = endpoint->id;
     }
