@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `switchyard http|tcp|tls UPSTREAM`: one agent endpoint in an embedded,
-// headless core. tcp and tls still need the L4 splice (core/data/l4).
+// headless core. tcp and tls relay bytes (core/data/l4 through the engine).
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/commands.h"
@@ -106,22 +106,23 @@ int runAgent(Scheme scheme, const QStringList &args)
         printError("switchyard " + command.toStdString() + ": " + upstream.message());
         return ExitInvalidInput;
     }
-    if (scheme != Scheme::Http) {
-        printError("switchyard " + command.toStdString()
-                   + ": tcp and tls endpoints are not available in this build yet; the endpoint was validated but "
-                     "not started");
-        return ExitRuntime;
+    // A tls:// endpoint is routed by SNI, so its name cannot be made up.
+    if (scheme == Scheme::Tls && !parser.isSet("url")) {
+        printError("switchyard tls: --url tls://HOST[:PORT] is required (clients reach it by that name)\n"
+                   "Run 'switchyard tls --help' for usage.");
+        return ExitUsage;
     }
     EngineLimits limits;
     if (!readLimits(parser, command.toStdString(), limits))
         return ExitUsage;
     if (!parser.isSet("url")) {
-        auto url = EndpointUrl::parse("https://" + generatedHost());
+        // tcp:// without a port: the engine picks a free one.
+        auto url = EndpointUrl::parse((scheme == Scheme::Tcp ? "tcp://" : "https://") + generatedHost());
         endpoint.url = *url;
         endpoint.binding = Binding::Public;
     }
     endpoint.type = EndpointType::Agent;
-    endpoint.name = parser.isSet("name") ? parser.value("name").toStdString() : std::string("http");
+    endpoint.name = parser.isSet("name") ? parser.value("name").toStdString() : command.toStdString();
     endpoint.upstream = *upstream;
     endpoint.poolingEnabled = parser.isSet("pooling-enabled");
     endpoint.description = parser.value("description").toStdString();

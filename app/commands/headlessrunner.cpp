@@ -6,6 +6,7 @@
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
 #include "data/engine/policyruntime.h"
+#include "data/engine/tcppolicyruntime.h"
 
 #include <csignal>
 #include <filesystem>
@@ -113,7 +114,9 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.limits = limits;
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
-    engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry));
+    auto policies = std::make_shared<PolicyRuntime>(registry);
+    engine.setPolicyHook(policies);
+    engine.setTcpPolicyHook(std::make_shared<TcpPolicyRuntime>(registry, policies));
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());
         return ExitRuntime;

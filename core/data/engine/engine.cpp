@@ -4,12 +4,15 @@
 #include "data/engine/engineerrors.h"
 #include "data/engine/enginestate.h"
 #include "data/engine/engineworker.h"
+#include "data/engine/enginetlspassthrough.h"
 #include "data/engine/httpproxysession.h"
+#include "data/engine/l4gate.h"
 #include "data/engine/listener.h"
 #include "data/engine/localservicesession.h"
 #include "data/engine/plainstream.h"
 #include "data/engine/tlsacceptsession.h"
 #include "data/http/httperrorresponse.h"
+#include "data/l4/tcpendpointserver.h"
 #include "data/tls/localca.h"
 
 #include <asio/executor_work_guard.hpp>
@@ -46,6 +49,7 @@ struct Engine::Impl
     std::shared_ptr<Listener> edgeHttp;
     std::shared_ptr<Listener> edgeHttps;
     std::map<std::string, std::shared_ptr<Listener>> dedicated; // "scheme|host|port"
+    std::map<std::string, std::shared_ptr<TcpEndpointServer>> tcpServers; // by public tcp:// URL
     std::uint64_t reconciledGeneration = 0;
     bool started = false;
     bool stopped = false;
@@ -68,6 +72,9 @@ struct Engine::Impl
                                                    int routePort, asio::io_context &acceptContext);
     void acceptData(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> info);
     Result<void> reconcileLocked();
+    void reconcileTcpLocked(const RoutingSnapshot &snapshot, std::string &problems);
+    Result<std::shared_ptr<TcpEndpointServer>> openTcpServer(const EndpointPool &pool);
+    void closeTcpServers();
     void schedulePoll();
     bool servesHttpsHost(std::string_view host) const;
 };
@@ -184,16 +191,21 @@ Result<void> Engine::Impl::reconcileLocked()
         const EndpointUrl &url = pool->url;
         if (pool->binding != Binding::Public || url.explicitPort() == 0)
             continue;
-        if (url.scheme() != Scheme::Http && url.scheme() != Scheme::Https)
-            continue; // tcp:// and tls:// belong to the L4 listeners
-        const bool https = url.scheme() == Scheme::Https;
+        if (url.scheme() == Scheme::Tcp)
+            continue; // reconcileTcpLocked
+        // tls:// shares the https:// listener of its port: both route by SNI.
+        const bool https = url.scheme() == Scheme::Https || url.scheme() == Scheme::Tls;
         if (url.explicitPort() == (https ? edgeHttpsPort : edgeHttpPort))
             continue; // the edge listener serves it (it also routes on its own port)
         const std::string host = url.isIpLiteral() ? url.host() : state.options.dedicatedBindHost;
-        const std::string key = std::string(toString(url.scheme())) + "|" + host + "|"
+        const std::string key = std::string(https ? "https" : "http") + "|" + host + "|"
                                 + std::to_string(url.explicitPort());
-        wanted.emplace(key, Wanted{https ? ListenerInfo::Kind::DedicatedHttps : ListenerInfo::Kind::DedicatedHttp, host,
-                                   url.explicitPort()});
+        const ListenerInfo::Kind kind = url.scheme() == Scheme::Tls ? ListenerInfo::Kind::DedicatedTls
+                                        : https                     ? ListenerInfo::Kind::DedicatedHttps
+                                                                    : ListenerInfo::Kind::DedicatedHttp;
+        auto [it, added] = wanted.emplace(key, Wanted{kind, host, url.explicitPort()});
+        if (!added && kind == ListenerInfo::Kind::DedicatedHttps)
+            it->second.kind = kind; // a port with https:// and tls:// URLs is listed as https
     }
     for (auto it = dedicated.begin(); it != dedicated.end();) {
         if (!wanted.contains(it->first)) {
@@ -216,10 +228,91 @@ Result<void> Engine::Impl::reconcileLocked()
         if (started)
             (*listener)->start();
     }
+    reconcileTcpLocked(*snapshot, problems);
     reconciledGeneration = snapshot->generation();
     if (!problems.empty())
         return makeError(problems, "ERR_SWITCHYARD_LISTEN");
     return {};
+}
+
+Result<std::shared_ptr<TcpEndpointServer>> Engine::Impl::openTcpServer(const EndpointPool &pool)
+{
+    TcpEndpointServerOptions options;
+    options.bindAddress = pool.url.isIpLiteral() ? pool.url.host() : state.options.dedicatedBindHost;
+    options.port = static_cast<std::uint16_t>(pool.url.explicitPort());
+    options.maxConnections = state.options.limits.maxConnections;
+    options.dial.connectTimeout = state.options.limits.upstreamConnectTimeout;
+    options.connectionExecutor = [this]() -> asio::any_io_executor { return chooseWorker().get_executor(); };
+    const std::string url = pool.url.toString();
+    EngineState *shared = &state;
+    // The listener's own address is filled in once bound (conn.server_*).
+    auto local = std::make_shared<asio::ip::tcp::endpoint>();
+    options.onTcpConnect = [shared, local](const asio::ip::tcp::endpoint &remote, const UpstreamTarget &chosen) {
+        const EndpointPtr member = shared->registry.snapshot()->endpoint(chosen.endpointId);
+        if (!member)
+            return TcpConnectDecision::close(); // went offline since the pool was set
+        auto target = L4Gate::decide(*shared, *member, L4Gate::connectionInfo(remote, *local));
+        if (!target)
+            return TcpConnectDecision::close();
+        return TcpConnectDecision{TcpConnectDecision::Action::Allow, std::move(*target)};
+    };
+    options.onConnectionDone = [url](const TcpConnectionReport &report) {
+        if (report.outcome == TcpConnectionReport::Outcome::DialFailed)
+            std::fprintf(stderr, "switchyard: %s: closing the connection: %s\n", url.c_str(), report.error.c_str());
+    };
+    std::vector<UpstreamTarget> members;
+    for (const EndpointPtr &member : pool.members)
+        if (auto target = L4Gate::targetOf(*member))
+            members.push_back(std::move(*target));
+    auto server = TcpEndpointServer::listen(chooseWorker().get_executor(), std::move(members), std::move(options));
+    if (!server)
+        return makeError(url + ": " + server.message(), "ERR_SWITCHYARD_LISTEN");
+    *local = (*server)->localEndpoint();
+    return server;
+}
+
+void Engine::Impl::reconcileTcpLocked(const RoutingSnapshot &snapshot, std::string &problems)
+{
+    std::map<std::string, const EndpointPool *> wanted;
+    for (const auto &pool : snapshot.pools())
+        if (pool->binding == Binding::Public && pool->url.scheme() == Scheme::Tcp)
+            wanted.emplace(pool->url.toString(), pool.get());
+    for (auto it = tcpServers.begin(); it != tcpServers.end();) {
+        if (!wanted.contains(it->first)) {
+            // The endpoint is gone: so are its connections.
+            it->second->stop();
+            it->second->closeConnections();
+            it = tcpServers.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto &[url, pool] : wanted) {
+        if (const auto it = tcpServers.find(url); it != tcpServers.end()) {
+            std::vector<UpstreamTarget> members;
+            for (const EndpointPtr &member : pool->members)
+                if (auto target = L4Gate::targetOf(*member))
+                    members.push_back(std::move(*target));
+            it->second->setMembers(std::move(members));
+            continue;
+        }
+        auto server = openTcpServer(*pool);
+        if (!server) {
+            problems += (problems.empty() ? "" : "; ") + server.message();
+            continue;
+        }
+        tcpServers.emplace(url, *server);
+        if (started)
+            (*server)->start();
+    }
+}
+
+void Engine::Impl::closeTcpServers()
+{
+    for (auto &[url, server] : tcpServers) {
+        server->stop();
+        server->closeConnections();
+    }
 }
 
 void Engine::Impl::schedulePoll()
@@ -271,6 +364,11 @@ void Engine::setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler)
     d->state.passthrough.store(std::move(handler));
 }
 
+void Engine::setTcpPolicyHook(std::shared_ptr<TcpPolicyHook> hook)
+{
+    d->state.tcpPolicyHook.store(std::move(hook));
+}
+
 Result<void> Engine::start()
 {
     if (d->started)
@@ -300,6 +398,8 @@ Result<void> Engine::start()
     if (!client)
         return makeError("TLS: " + client.message());
     state.tlsClient.emplace(std::move(*client));
+    if (!state.passthrough.load())
+        state.passthrough.store(std::make_shared<EngineTlsPassthrough>(state));
 
     const int count = options.workers > 0 ? options.workers
                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -313,6 +413,7 @@ Result<void> Engine::start()
             d->edgeHttp.reset();
             d->edgeHttps.reset();
             d->dedicated.clear();
+            d->tcpServers.clear();
             d->workers.clear();
             return error;
         };
@@ -343,6 +444,8 @@ Result<void> Engine::start()
                 (*listener)->start();
         for (auto &[key, listener] : d->dedicated)
             listener->start();
+        for (auto &[url, server] : d->tcpServers)
+            server->start();
     }
     for (auto &worker : d->workers)
         worker->start();
@@ -367,6 +470,7 @@ void Engine::stop()
                 (*listener)->close();
         for (auto &[key, listener] : d->dedicated)
             listener->close();
+        d->closeTcpServers();
     }
     const auto drainUntil = std::chrono::steady_clock::now() + state.options.limits.drainTimeout;
     while (state.activeExchanges.load() > 0 && std::chrono::steady_clock::now() < drainUntil)
@@ -381,6 +485,7 @@ void Engine::stop()
     d->edgeHttp.reset();
     d->edgeHttps.reset();
     d->dedicated.clear();
+    d->tcpServers.clear();
     d->pollTimer.reset();
     d->apiWork.reset();
     d->apiContext.reset();
@@ -402,6 +507,9 @@ std::vector<Engine::ListenerAddress> Engine::listeners() const
             out.push_back({ListenerInfo::kindName((*listener)->info()->kind), (*listener)->info()->address});
     for (const auto &[key, listener] : d->dedicated)
         out.push_back({ListenerInfo::kindName(listener->info()->kind), listener->info()->address});
+    for (const auto &[url, server] : d->tcpServers)
+        out.push_back({"tcp", UpstreamDialer::displayAddress(server->localEndpoint().address().to_string(),
+                                                             server->port())});
     return out;
 }
 
@@ -426,9 +534,13 @@ int Engine::edgeHttpsPort() const
 int Engine::dedicatedPort(const EndpointUrl &url) const
 {
     std::lock_guard lock(d->listenersMutex);
+    if (url.scheme() == Scheme::Tcp) {
+        const auto it = d->tcpServers.find(url.toString());
+        return it == d->tcpServers.end() ? 0 : it->second->port();
+    }
     for (const auto &[key, listener] : d->dedicated)
         if (listener->info()->port == url.explicitPort()
-            && listener->info()->tls() == (url.scheme() == Scheme::Https))
+            && listener->info()->tls() == (url.scheme() == Scheme::Https || url.scheme() == Scheme::Tls))
             return listener->info()->port;
     return 0;
 }

@@ -15,15 +15,16 @@ namespace switchyard {
 
 class EndpointRegistry;
 class HttpPolicyHook;
+class TcpPolicyHook;
 class TlsPassthroughHandler;
 
 // The forwarding engine's facade (DESIGN.md "data plane"): worker threads
 // with one io_context each, the edge listeners, a dedicated listener per
-// public http(s) URL with an explicit port, and the local service on
-// --api-addr. It serves whatever the registry's routing snapshot says;
-// reconcile() (also run on its own every 200 ms when the snapshot's
-// generation changes) opens and closes dedicated listeners as endpoints
-// come and go, without touching the others. Internal endpoints are never
+// public http(s)/tls URL with an explicit port, one per public tcp:// URL
+// (its port, or a free one), and the local service on --api-addr. It
+// serves whatever the registry's routing snapshot says; reconcile() (also
+// run on its own every 200 ms when the snapshot's generation changes) opens
+// and closes dedicated listeners as endpoints come and go, without touching the others. Internal endpoints are never
 // reachable from any listener.
 //
 // Create, configure and start on one thread; stop() or the destructor ends
@@ -33,7 +34,7 @@ class Engine
 public:
     struct ListenerAddress
     {
-        std::string kind;    // "api", "edge-http", "edge-https", "http", "https"
+        std::string kind;    // "api", "edge-http", "edge-https", "http", "https", "tls", "tcp"
         std::string address; // "127.0.0.1:7080" (the bound port)
     };
 
@@ -45,7 +46,11 @@ public:
     // Before start(). The policy hook and passthrough may also change later.
     void setLocalServiceHandler(LocalServiceHandler handler);
     void setPolicyHook(std::shared_ptr<HttpPolicyHook> hook);
+    // Without one, start() installs EngineTlsPassthrough (tls:// passthrough
+    // over core/data/l4).
     void setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler);
+    // on_tcp_connect for tcp:// and tls:// endpoints (TcpPolicyRuntime).
+    void setTcpPolicyHook(std::shared_ptr<TcpPolicyHook> hook);
 
     // Loads the local CA (when a data dir is set), binds every listener and
     // starts the workers. A listener that cannot bind fails the whole start
@@ -62,7 +67,8 @@ public:
     int apiPort() const;
     int edgeHttpPort() const;
     int edgeHttpsPort() const;
-    // The bound port of the dedicated listener for `url`, 0 when none.
+    // The bound port of the dedicated listener for `url` (for tcp:// the
+    // free port picked when the URL has none), 0 when none.
     int dedicatedPort(const EndpointUrl &url) const;
     // Empty without a data dir.
     std::string caCertificatePath() const;

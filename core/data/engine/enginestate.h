@@ -4,6 +4,7 @@
 #include "control/endpointregistry.h"
 #include "data/engine/engineoptions.h"
 #include "data/engine/httppolicyhook.h"
+#include "data/engine/tcppolicyhook.h"
 #include "data/engine/tlspassthroughhandler.h"
 #include "data/tls/tlsclientcontext.h"
 #include "data/tls/tlsservercontext.h"
@@ -29,6 +30,7 @@ struct EngineState
 
     std::atomic<std::shared_ptr<HttpPolicyHook>> policyHook;
     std::atomic<std::shared_ptr<TlsPassthroughHandler>> passthrough;
+    std::atomic<std::shared_ptr<TcpPolicyHook>> tcpPolicyHook;
 
     std::atomic<std::size_t> connections{0};     // client connections open (API excluded)
     std::atomic<std::size_t> activeExchanges{0}; // requests in flight, for the drain

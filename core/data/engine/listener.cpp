@@ -14,6 +14,7 @@ const char *ListenerInfo::kindName(Kind kind)
     case Kind::EdgeHttps: return "edge-https";
     case Kind::DedicatedHttp: return "http";
     case Kind::DedicatedHttps: return "https";
+    case Kind::DedicatedTls: return "tls";
     case Kind::Api: return "api";
     }
     return "?";

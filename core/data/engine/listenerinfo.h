@@ -14,7 +14,8 @@ struct ListenerInfo
         EdgeHttp,       // public http:// endpoints, by Host
         EdgeHttps,      // public https:// (terminated) and tls:// (passthrough), by SNI
         DedicatedHttp,  // one public http:// URL with an explicit port
-        DedicatedHttps, // one public https:// URL with an explicit port
+        DedicatedHttps, // public https:// (and tls://) URLs with this explicit port, by SNI
+        DedicatedTls,   // public tls:// URLs with this explicit port and no https:// one, by SNI
         Api,            // the local service (--api-addr)
     };
 
@@ -25,7 +26,7 @@ struct ListenerInfo
     // listeners (a URL without a port), the listener's own port otherwise.
     int routePort = 0;
 
-    bool tls() const { return kind == Kind::EdgeHttps || kind == Kind::DedicatedHttps; }
+    bool tls() const { return kind == Kind::EdgeHttps || kind == Kind::DedicatedHttps || kind == Kind::DedicatedTls; }
     bool edge() const { return kind == Kind::EdgeHttp || kind == Kind::EdgeHttps; }
     Scheme httpScheme() const { return tls() ? Scheme::Https : Scheme::Http; }
     static const char *kindName(Kind kind);

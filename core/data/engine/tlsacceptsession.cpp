@@ -115,7 +115,7 @@ void TlsAcceptSession::passThrough(std::shared_ptr<const EndpointPool> pool,
                                    std::shared_ptr<const RoutingSnapshot> snapshot)
 {
     const auto handler = m_worker.state().passthrough.load();
-    if (!handler || m_listener->kind != ListenerInfo::Kind::EdgeHttps) {
+    if (!handler) {
         finish();
         return;
     }

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "data/engine/enginetlspassthrough.h"
+
+#include "data/engine/enginestate.h"
+#include "data/engine/l4gate.h"
+#include "data/l4/splice.h"
+#include "data/l4/upstreamdialer.h"
+#include "data/tls/clienthellopeek.h"
+
+#include <cstdio>
+
+namespace switchyard {
+
+void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string consumed,
+                                       std::shared_ptr<const EndpointPool> pool,
+                                       std::shared_ptr<const RoutingSnapshot> snapshot)
+{
+    (void)snapshot; // the pool is already from it
+    std::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const auto local = ec ? asio::ip::tcp::endpoint() : socket.local_endpoint(ec);
+    if (ec || !pool || pool->members.empty()) {
+        socket.close(ec);
+        return;
+    }
+    const EndpointPtr member = pool->members[m_roundRobin.fetch_add(1) % pool->members.size()];
+    // The session routed by this name; it is parsed again rather than
+    // widening the handler interface.
+    ClientHelloPeek hello;
+    hello.feed(consumed);
+    const TcpConnectionInfo info = L4Gate::connectionInfo(remote, local, hello.serverName());
+    auto target = L4Gate::decide(m_state, *member, info);
+    if (!target) {
+        socket.close(ec);
+        return;
+    }
+
+    DialOptions dial;
+    dial.connectTimeout = m_state.options.limits.upstreamConnectTimeout;
+    auto client = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+    auto executor = client->get_executor();
+    m_active.fetch_add(1);
+    const std::string url = pool->url.toString();
+    UpstreamDialer::dial(executor, target->host, target->port, dial,
+                         [self = shared_from_this(), client, url, consumed = std::move(consumed)](UpstreamDialer::Outcome outcome) mutable {
+                             if (!outcome.socket) {
+                                 std::fprintf(stderr, "switchyard: %s: closing the connection: %s\n", url.c_str(),
+                                              outcome.socket.message().c_str());
+                                 std::error_code ignored;
+                                 client->close(ignored);
+                                 self->m_active.fetch_sub(1);
+                                 return;
+                             }
+                             Splice::start(std::move(*client), std::move(outcome.socket.value()), SpliceOptions{},
+                                           std::move(consumed),
+                                           [self](const SpliceStats &) { self->m_active.fetch_sub(1); });
+                         });
+}
+
+} // namespace switchyard
