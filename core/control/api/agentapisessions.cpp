@@ -42,14 +42,11 @@ QJsonObject AgentApi::sessionJson(const AgentSessions::Info &info) const
                 endpoints.append(QJsonObject{{"id", QString::fromStdString(endpoint->id)},
                                              {"name", QString::fromStdString(EndpointJson::agentName(*endpoint))},
                                              {"url", QString::fromStdString(endpoint->url.toString())}});
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(info.expires
-                                                                             - AgentSessions::Clock::now());
     return QJsonObject{
         {"id", QString::fromStdString(info.id)},
         {"uri", QString::fromStdString("/api/sessions/" + info.id)},
         {"lease_ms", static_cast<qint64>(m_options.sessions->lease().count())},
         {"heartbeat_interval_ms", static_cast<qint64>(AgentSessions::HeartbeatInterval.count())},
-        {"expires_in_ms", static_cast<qint64>(std::max<std::int64_t>(0, left.count()))},
         {"endpoints", endpoints},
     };
 }
