@@ -148,6 +148,9 @@ int runAgent(Scheme scheme, QStringList args)
     // process becomes an agent of it instead of starting a second one.
     switch (AgentSession::probe(globals.apiAddr)) {
     case AgentSession::Probe::Core:
+        if (parser.isSet("limit"))
+            printError("switchyard " + command.toStdString() + ": note: --limit is the core's setting; attached to "
+                       + globals.apiAddr + ", it is ignored");
         return AgentSession(command.toStdString(), globals.apiAddr)
             .run(endpoint, parser.isSet("name"),
                  parser.isSet("traffic-policy-file") ? parser.value("traffic-policy-file").toStdString()
