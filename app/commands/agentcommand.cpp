@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // `switchyard http|tcp|tls UPSTREAM`: one agent endpoint in an embedded,
-// headless core. tcp and tls relay bytes (core/data/l4 through the engine).
+// headless core, or attached to a running one (agentsession.h). tcp and tls
+// relay bytes (core/data/l4 through the engine).
+#include "cli/boolflag.h"
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
+#include "commands/agentsession.h"
 #include "commands/commands.h"
+#include "commands/configdefaults.h"
 #include "commands/headlessrunner.h"
 #include "common/textfile.h"
-#include "common/xdgpaths.h"
 #include "model/endpointurl.h"
 #include "model/upstream.h"
 
 #include <openssl/rand.h>
 
 #include <array>
-#include <filesystem>
 
 namespace switchyard::cli {
 
@@ -34,9 +36,14 @@ std::string generatedHost()
            + ".localhost";
 }
 
-int runAgent(Scheme scheme, const QStringList &args)
+int runAgent(Scheme scheme, QStringList args)
 {
     const QString command = QString::fromUtf8(toString(scheme).data());
+    std::optional<bool> pooling;
+    if (auto bad = takeBoolFlag(args, "pooling-enabled", pooling)) {
+        printError("switchyard " + command.toStdString() + ": " + *bad);
+        return ExitUsage;
+    }
     QCommandLineParser parser;
     parser.setApplicationDescription("Start one agent endpoint that forwards to UPSTREAM, until SIGINT/SIGTERM.");
     parser.addPositionalArgument("UPSTREAM", scheme == Scheme::Http ? "8080, host:port or http(s)://host:port"
@@ -124,7 +131,7 @@ int runAgent(Scheme scheme, const QStringList &args)
     endpoint.type = EndpointType::Agent;
     endpoint.name = parser.isSet("name") ? parser.value("name").toStdString() : command.toStdString();
     endpoint.upstream = *upstream;
-    endpoint.poolingEnabled = parser.isSet("pooling-enabled");
+    endpoint.poolingEnabled = pooling.value_or(parser.isSet("pooling-enabled"));
     endpoint.description = parser.value("description").toStdString();
     endpoint.metadata = parser.value("metadata").toStdString();
     if (parser.isSet("traffic-policy-file")) {
@@ -136,23 +143,28 @@ int runAgent(Scheme scheme, const QStringList &args)
         }
         endpoint.trafficPolicy = *text;
     }
+    if (!applyConfigFileDefaults(globals))
+        return ExitInvalidInput;
 
-    // The config file's `agent:` settings apply when there is one.
-    if (globals.configFileGiven || std::filesystem::exists(XdgPaths::defaultConfigFile())) {
-        const std::string file = globals.configFileGiven ? globals.configFile : XdgPaths::defaultConfigFile();
-        DiagnosticList diagnostics;
-        const auto config = ConfigFile::loadFile(file, diagnostics);
-        if (!config) {
-            std::string text = diagnostics.format(file);
-            if (!text.empty() && text.back() == '\n')
-                text.pop_back();
-            printError(text);
-            return ExitInvalidInput;
-        }
-        mergeAgentSettings(globals, config->agent, file);
-    } else {
-        globals.resolveDefaults();
+    // One core per machine: when one already answers on --api-addr, this
+    // process becomes an agent of it instead of starting a second one.
+    switch (AgentSession::probe(globals.apiAddr)) {
+    case AgentSession::Probe::Core:
+        if (parser.isSet("limit"))
+            printError("switchyard " + command.toStdString() + ": note: --limit is the core's setting; attached to "
+                       + globals.apiAddr + ", it is ignored");
+        return AgentSession(command.toStdString(), globals.apiAddr)
+            .run(endpoint, parser.isSet("name"),
+                 parser.isSet("traffic-policy-file") ? parser.value("traffic-policy-file").toStdString()
+                                                     : std::string("traffic-policy"));
+    case AgentSession::Probe::Foreign:
+        printError("switchyard " + command.toStdString() + ": something that is not a Switchyard core answers on "
+                   + globals.apiAddr + "; stop it or pass another --api-addr");
+        return ExitRuntime;
+    case AgentSession::Probe::NoCore:
+        break;
     }
+
     return runHeadless(command.toStdString(), globals, {endpoint}, limits);
 }
 

@@ -2,10 +2,12 @@
 // `switchyard api`: the management API from the command line (CONTRACT.md).
 // Prints the API's JSON on stdout; an API error prints its msg and any
 // policy diagnostics on stderr and exits 1 (3 for a 5xx or no core).
+#include "cli/boolflag.h"
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/apiclient.h"
 #include "commands/commands.h"
+#include "commands/configdefaults.h"
 #include "common/textdistance.h"
 #include "control/api/apikeyfile.h"
 
@@ -46,8 +48,9 @@ struct EndpointFlags
     std::string policySource;
 };
 
-// Returns an exit code on failure.
-std::optional<int> readEndpointFlags(const QCommandLineParser &parser, EndpointFlags &out)
+// Returns an exit code on failure. `pooling` is --pooling-enabled=true|false.
+std::optional<int> readEndpointFlags(const QCommandLineParser &parser, std::optional<bool> pooling,
+                                     EndpointFlags &out)
 {
     if (parser.isSet("traffic-policy") && parser.isSet("traffic-policy-file"))
         return usageError("--traffic-policy and --traffic-policy-file exclude each other");
@@ -73,7 +76,9 @@ std::optional<int> readEndpointFlags(const QCommandLineParser &parser, EndpointF
         out.body.insert("traffic_policy", q(text.str()));
         out.policySource = file;
     }
-    if (parser.isSet("pooling-enabled"))
+    if (pooling)
+        out.body.insert("pooling_enabled", *pooling);
+    else if (parser.isSet("pooling-enabled"))
         out.body.insert("pooling_enabled", true);
     if (parser.isSet("description"))
         out.body.insert("description", parser.value("description"));
@@ -99,21 +104,8 @@ std::string apiKey(const QCommandLineParser &parser, const std::string &dataDir,
 
 int reportApiError(const ApiClient::Reply &reply, const EndpointFlags &flags, const std::string &keyProblem)
 {
-    const QJsonObject error = QJsonDocument::fromJson(QByteArray::fromStdString(reply.body)).object();
-    std::string text = "switchyard api: ";
-    if (error.contains("msg"))
-        text += error.value("msg").toString().toStdString();
-    else
-        text += "the API answered " + std::to_string(reply.status) + ": " + reply.body;
-    if (const QString code = error.value("error_code").toString(); !code.isEmpty())
-        text += " [" + code.toStdString() + "]";
-    const std::string source = flags.policySource.empty() ? "traffic-policy" : flags.policySource;
-    for (const QJsonValue &item : error.value("details").toObject().value("diagnostics").toArray()) {
-        const QJsonObject d = item.toObject();
-        text += "\n" + source + ":" + std::to_string(d.value("line").toInt()) + ":"
-              + std::to_string(d.value("column").toInt()) + ": " + d.value("severity").toString("error").toStdString()
-              + ": " + d.value("message").toString().toStdString();
-    }
+    std::string text = "switchyard api: "
+                       + ApiClient::errorText(reply, flags.policySource.empty() ? "traffic-policy" : flags.policySource);
     if (reply.status == 401 && !keyProblem.empty())
         text += "\n(no API key: " + keyProblem + "; pass --api-key or set SWITCHYARD_API_KEY)";
     printError(text);
@@ -125,10 +117,48 @@ std::string urlEncodeId(const std::string &id)
     return QUrl::toPercentEncoding(q(id)).toStdString();
 }
 
+// GET /endpoints page by page along next_page_uri; prints one list of all.
+int listAll(ApiClient &client, const std::string &apiAddr, const std::string &keyProblem)
+{
+    constexpr int MaxPages = 10000;
+    QJsonArray all;
+    QJsonObject first;
+    std::string target = "/endpoints";
+    for (int page = 0; page < MaxPages && !target.empty(); ++page) {
+        const auto reply = client.send("GET", target);
+        if (!reply) {
+            printError("switchyard api: no Switchyard core answering on " + apiAddr + " (" + client.error() + ")");
+            return ExitRuntime;
+        }
+        if (reply->status >= 400)
+            return reportApiError(*reply, EndpointFlags{}, keyProblem);
+        const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(reply->body)).object();
+        if (page == 0)
+            first = object;
+        for (const QJsonValue &endpoint : object.value("endpoints").toArray())
+            all.append(endpoint);
+        // next_page_uri is absolute; the request goes to the same core.
+        const QUrl next(object.value("next_page_uri").toString());
+        const std::string nextTarget =
+            next.isEmpty() ? std::string() : next.path(QUrl::FullyEncoded).toStdString()
+                                                  + (next.hasQuery() ? "?" + next.query(QUrl::FullyEncoded).toStdString()
+                                                                     : std::string());
+        target = nextTarget == target ? std::string() : nextTarget;
+    }
+    first.insert("endpoints", all);
+    first.insert("next_page_uri", QJsonValue::Null);
+    printOut(QJsonDocument(first).toJson(QJsonDocument::Indented).toStdString());
+    return ExitOk;
+}
+
 } // namespace
 
-int runApiCommand(const QStringList &args)
+int runApiCommand(const QStringList &arguments)
 {
+    QStringList args = arguments;
+    std::optional<bool> pooling;
+    if (auto bad = takeBoolFlag(args, "pooling-enabled", pooling))
+        return usageError(*bad);
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Call the management API of a running core.\n"
@@ -144,7 +174,7 @@ int runApiCommand(const QStringList &args)
         {"binding", "public or internal (default: inferred from the URL).", "BINDING"},
         {"traffic-policy", "Traffic policy as YAML or JSON text.", "TEXT"},
         {"traffic-policy-file", "Read the traffic policy from FILE.", "FILE"},
-        {"pooling-enabled", "Pool this endpoint with others on the same URL."},
+        {"pooling-enabled", "Pool this endpoint with others on the same URL (--pooling-enabled=false turns it off)."},
         {"description", "Description (up to 255 bytes).", "TEXT"},
         {"metadata", "Metadata (up to 4096 bytes).", "TEXT"},
         {"api-key", "API key (default SWITCHYARD_API_KEY, then DATA_DIR/api_key).", "KEY"},
@@ -188,7 +218,7 @@ int runApiCommand(const QStringList &args)
     const bool takesFields = action == "create" || action == "update";
     for (const char *flag : {"type", "url", "binding", "traffic-policy", "traffic-policy-file", "pooling-enabled",
                              "description", "metadata"})
-        if (!takesFields && parser.isSet(flag))
+        if (!takesFields && (parser.isSet(flag) || (pooling && std::string_view(flag) == "pooling-enabled")))
             return usageError(action + " takes no --" + flag);
     if (action == "create" && !parser.isSet("url"))
         return usageError("create: --url is required");
@@ -196,11 +226,12 @@ int runApiCommand(const QStringList &args)
     GlobalOptions options;
     if (auto problem = GlobalOptions::read(parser, options))
         return usageError(*problem);
-    options.resolveDefaults();
+    if (!applyConfigFileDefaults(options))
+        return ExitInvalidInput;
 
     EndpointFlags flags;
     if (takesFields)
-        if (auto failed = readEndpointFlags(parser, flags))
+        if (auto failed = readEndpointFlags(parser, pooling, flags))
             return *failed;
 
     std::string method = "GET";
@@ -218,6 +249,8 @@ int runApiCommand(const QStringList &args)
 
     std::string keyProblem;
     ApiClient client(options.apiAddr, apiKey(parser, options.dataDir, keyProblem));
+    if (action == "list")
+        return listAll(client, options.apiAddr, keyProblem);
     const auto reply = client.send(method, target, body);
     if (!reply) {
         printError("switchyard api: no Switchyard core answering on " + options.apiAddr + " (" + client.error()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/headlessapi.h"
 
+#include "control/api/agentsessions.h"
 #include "control/api/apikeyfile.h"
 #include "control/api/apiservice.h"
 #include "control/api/storeloader.h"
@@ -14,6 +15,7 @@ struct HeadlessApi::State
 {
     std::unique_ptr<Store> store;
     CelExpressionCompiler compiler;
+    std::unique_ptr<AgentSessions> sessions;
     std::unique_ptr<ApiService> service;
 };
 
@@ -43,6 +45,9 @@ Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDi
     options.management.compiler = &state->compiler;
     options.management.fallbackBaseUrl = "http://" + apiAddr;
     options.agent.compiler = &state->compiler;
+    state->sessions = std::make_unique<AgentSessions>(registry);
+    state->sessions->startReaper();
+    options.agent.sessions = state->sessions.get();
     state->service = std::make_unique<ApiService>(*state->store, registry, std::move(options));
     return std::unique_ptr<HeadlessApi>(new HeadlessApi(std::move(state), *loaded));
 }

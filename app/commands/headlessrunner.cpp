@@ -15,8 +15,6 @@
 
 namespace switchyard::cli {
 
-namespace {
-
 std::string endpointLine(const Endpoint &endpoint)
 {
     std::string line = "endpoint " + endpoint.url.toString();
@@ -28,8 +26,6 @@ std::string endpointLine(const Endpoint &endpoint)
         line += " [" + endpoint.name + "]";
     return line;
 }
-
-} // namespace
 
 void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, const std::string &configFile)
 {

@@ -22,6 +22,10 @@ namespace switchyard::cli {
 int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
                 const EngineLimits &limits);
 
+// "endpoint URL [(internal)] [-> UPSTREAM] [[NAME]]", as printed after
+// "switchyard ready" (scripts read it).
+std::string endpointLine(const Endpoint &endpoint);
+
 // Fills the options the command line left empty from the config file's
 // `agent:` section (flags win), then applies the documented defaults.
 void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, const std::string &configFile);

@@ -152,21 +152,23 @@ void TestHeadless::startCommand()
 
 void TestHeadless::portTakenExits3()
 {
-    const int api = freePort();
-    QProcess first;
-    const QString out = startAndWaitReady(first,
-                                          {"http", "8080", "--api-addr", QString("127.0.0.1:%1").arg(api),
-                                           "--edge-http", "127.0.0.1:0", "--edge-https", "127.0.0.1:0",
-                                           "--data-dir", m_home.path() + "/data"},
-                                          isolatedEnvironment(m_home.path()));
-    QVERIFY2(out.startsWith("switchyard ready"), qPrintable(out));
+    // Something that is not a Switchyard core holds the API port and never
+    // answers (a running core would be attached to instead: tst_agentsession).
+    const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QVERIFY(::bind(taken, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 && ::listen(taken, 8) == 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(taken, reinterpret_cast<sockaddr *>(&addr), &len);
+    const int api = ntohs(addr.sin_port);
     const CliRun second = runSwitchyard({"http", "8080", "--api-addr", QString("127.0.0.1:%1").arg(api),
                                          "--edge-http", "127.0.0.1:0", "--edge-https", "127.0.0.1:0", "--data-dir",
                                          m_home.path() + "/data"},
                                         isolatedEnvironment(m_home.path()));
+    ::close(taken);
     QCOMPARE(second.exitCode, 3);
     QVERIFY2(second.err.contains(QString("cannot listen on 127.0.0.1:%1").arg(api)), qPrintable(second.err));
-    terminate(first);
 }
 
 void TestHeadless::unknownEndpointName()

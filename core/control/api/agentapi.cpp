@@ -53,6 +53,8 @@ void AgentApi::addRoutes(ApiRouter &router)
     router.add("DELETE", "/api/endpoints/{name}",
                [this](const ApiRequest &r, const RouteParams &p) { return remove(r, p["name"]); });
     router.add("GET", "/api/status", [this](const ApiRequest &r, const RouteParams &) { return status(r); });
+    if (m_options.sessions)
+        addSessionRoutes(router);
 }
 
 std::optional<ApiError> AgentApi::guard(const ApiRequest &request, bool expectsBody) const
@@ -213,6 +215,9 @@ ApiResponse AgentApi::create(const ApiRequest &request)
     if (auto *error = std::get_if<ApiError>(&read))
         return error->toResponse();
     Endpoint &endpoint = std::get<Endpoint>(read);
+    auto session = requestSession(request);
+    if (auto *error = std::get_if<ApiError>(&session))
+        return error->toResponse();
     if (findByName(*m_registry.snapshot(), endpoint.name))
         return ApiError{409, ApiErrorCode::EndpointConflict,
                         "An agent endpoint named '" + endpoint.name + "' already exists; PUT /api/endpoints/"
@@ -220,6 +225,8 @@ ApiResponse AgentApi::create(const ApiRequest &request)
             .toResponse();
     auto committed = commit(std::move(endpoint), nullptr);
     if (auto *error = std::get_if<ApiError>(&committed))
+        return error->toResponse();
+    if (auto error = bindToSession(std::get<std::string>(session), std::get<EndpointPtr>(committed)))
         return error->toResponse();
     return ApiResponse::json(201, EndpointJson::agent(*std::get<EndpointPtr>(committed)));
 }
@@ -231,9 +238,14 @@ ApiResponse AgentApi::upsert(const ApiRequest &request, const std::string &name)
     auto read = readEndpoint(request, name);
     if (auto *error = std::get_if<ApiError>(&read))
         return error->toResponse();
+    auto session = requestSession(request);
+    if (auto *error = std::get_if<ApiError>(&session))
+        return error->toResponse();
     const EndpointPtr previous = findByName(*m_registry.snapshot(), name);
     auto committed = commit(std::move(std::get<Endpoint>(read)), previous);
     if (auto *error = std::get_if<ApiError>(&committed))
+        return error->toResponse();
+    if (auto error = bindToSession(std::get<std::string>(session), std::get<EndpointPtr>(committed)))
         return error->toResponse();
     return ApiResponse::json(previous ? 200 : 201, EndpointJson::agent(*std::get<EndpointPtr>(committed)));
 }
@@ -247,6 +259,8 @@ ApiResponse AgentApi::remove(const ApiRequest &request, const std::string &name)
         return ApiError{404, ApiErrorCode::NotFound, "No agent endpoint named '" + name + "'."}.toResponse();
     if (auto removed = m_registry.remove(endpoint->id); !removed)
         return ApiError{404, ApiErrorCode::NotFound, "No agent endpoint named '" + name + "'."}.toResponse();
+    if (m_options.sessions)
+        m_options.sessions->detach(endpoint->id);
     return ApiResponse::noContent();
 }
 
@@ -254,10 +268,14 @@ ApiResponse AgentApi::status(const ApiRequest &request)
 {
     if (auto error = guard(request, false))
         return error->toResponse();
-    return ApiResponse::json(200, QJsonObject{{"status", "online"},
-                                              {"agent_version", SWITCHYARD_VERSION},
-                                              {"session", QJsonObject{{"legs", QJsonArray{}}}},
-                                              {"uri", "/api/status"}});
+    QJsonObject object{{"status", "online"},
+                       {"agent_version", SWITCHYARD_VERSION},
+                       {"session", QJsonObject{{"legs", QJsonArray{}}}},
+                       {"uri", "/api/status"}};
+    // How an attaching `switchyard http` tells this core from another agent.
+    if (m_options.sessions)
+        object.insert("sessions_uri", "/api/sessions");
+    return ApiResponse::json(200, object);
 }
 
 } // namespace switchyard

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/api/apipolicycheck.h"
 
+#include "policy/compile/policycompiler.h"
 #include "policy/policygraph.h"
 #include "policy/policyparser.h"
 #include "policy/policyvalidator.h"
@@ -28,7 +29,7 @@ void addToGraph(PolicyGraph &graph, const Endpoint &endpoint)
 } // namespace
 
 std::optional<ApiError> ApiPolicyCheck::check(const Endpoint &candidate, const RoutingSnapshot &snapshot,
-                                              const ExpressionCompiler *compiler)
+                                              [[maybe_unused]] const ExpressionCompiler *compiler)
 {
     if (candidate.trafficPolicy.empty())
         return std::nullopt;
@@ -38,15 +39,15 @@ std::optional<ApiError> ApiPolicyCheck::check(const Endpoint &candidate, const R
             addToGraph(graph, *other);
     addToGraph(graph, candidate);
 
-    PolicyValidator::Options options;
-    options.endpoint = PolicyEndpointContext::forEndpoint(candidate);
-    options.compiler = compiler;
-    options.graph = &graph;
+    // Compiled, not only validated: what the engine would refuse to load
+    // (a regex RE2 rejects, say) must not be accepted here.
     PolicySource source;
     source.text = candidate.trafficPolicy;
     source.pathPrefix = "traffic_policy";
-    DiagnosticList diagnostics;
-    PolicyValidator(options).check(source, diagnostics);
+    const DiagnosticList diagnostics =
+        PolicyCompiler(PolicyCompiler::Options{PolicyEndpointContext::forEndpoint(candidate), &graph})
+            .compile(source)
+            .diagnostics;
     if (!diagnostics.hasErrors())
         return std::nullopt;
 

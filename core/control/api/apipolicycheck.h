@@ -10,8 +10,9 @@ namespace switchyard {
 
 class ExpressionCompiler;
 
-// Validates an endpoint's traffic policy for the APIs with the same
-// PolicyValidator as `policy validate`: against the endpoint's type, scheme
+// Checks an endpoint's traffic policy for the APIs with the same
+// PolicyCompiler as `policy validate` and the engine (so compile-only errors
+// such as a regex RE2 rejects are caught too): against the endpoint's type, scheme
 // and binding, and against the other endpoints of its account (forward-
 // internal targets and loops; other accounts' endpoints are invisible).
 struct ApiPolicyCheck
@@ -19,7 +20,8 @@ struct ApiPolicyCheck
     // nullopt when the policy has no errors (warnings do not block); else a
     // 400 InvalidPolicy error whose details hold
     // {"diagnostics": [{"line","column","severity","message","path"}]},
-    // positions 1-based within the policy string.
+    // positions 1-based within the policy string. `compiler` is kept for
+    // source compatibility; PolicyCompiler brings its own CEL compiler.
     static std::optional<ApiError> check(const Endpoint &candidate, const RoutingSnapshot &snapshot,
                                          const ExpressionCompiler *compiler);
 };

@@ -9,12 +9,18 @@
 #include "policy/exec/requesturl.h"
 
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <optional>
 
 namespace switchyard {
 
 namespace {
+
+// Spreads forward-internal requests over a pool's members per request (the
+// reference balances pools per request for HTTP), whichever runtime or
+// worker asks.
+std::atomic<std::size_t> g_poolTurn{0};
 
 PolicyExchange exchangeFor(const HttpRequestHead &request, const HttpConnectionInfo &connection)
 {
@@ -207,7 +213,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
         if (const auto &url = internalTarget(outcome.target); url && snapshot)
             pool = snapshot->lookup(Binding::Internal, current.accountId, url->scheme(), url->host(), url->port());
         if (pool && !pool->members.empty()) {
-            chain.push_back(pool->members[static_cast<std::size_t>(hops) % pool->members.size()]);
+            chain.push_back(pool->members[g_poolTurn.fetch_add(1, std::memory_order_relaxed) % pool->members.size()]);
             continue;
         }
         if (outcome.continueOnError) {

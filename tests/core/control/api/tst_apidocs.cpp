@@ -6,6 +6,7 @@
 // any text without binding. JSON bodies are compared as JSON.
 // SWITCHYARD_DOC_DUMP=1 prints the actual responses (for writing the doc).
 #include "apitesthelpers.h"
+#include "control/api/agentsessions.h"
 #include "control/api/apiservice.h"
 #include "control/endpointregistry.h"
 #include "control/store.h"
@@ -181,6 +182,8 @@ void TestApiDocs::examples()
     ApiService::Options options;
     options.management.compiler = &compiler;
     options.agent.compiler = &compiler;
+    AgentSessions sessions(registry);
+    options.agent.sessions = &sessions;
     ApiService service(**store, registry, std::move(options));
     const bool dump = qEnvironmentVariableIsSet("SWITCHYARD_DOC_DUMP");
 
