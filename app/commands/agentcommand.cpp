@@ -149,6 +149,9 @@ int runAgent(Scheme scheme, const QStringList &args)
             return ExitInvalidInput;
         }
         mergeAgentSettings(globals, config->agent, file);
+        // `agent.limits` under the --limit flags (checked above).
+        limits = limitsFromConfig(config->agent);
+        readLimits(parser, command.toStdString(), limits);
     } else {
         globals.resolveDefaults();
     }
