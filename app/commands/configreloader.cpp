@@ -71,46 +71,69 @@ void ConfigReloader::adopt(const std::vector<EndpointPtr> &applied)
 
 void ConfigReloader::watch(const ConfigFile &config)
 {
-    m_watched.clear();
-    m_watched.push_back({m_configFile});
+    // Files already watched keep their state; new ones start as loaded.
+    std::vector<Watched> watched{{m_configFile}};
     for (const EndpointConfig &entry : config.endpoints)
         if (!entry.trafficPolicyFilePath.empty())
-            m_watched.push_back({entry.trafficPolicyFilePath});
-    changed();
+            watched.push_back({entry.trafficPolicyFilePath});
+    for (Watched &file : watched) {
+        const auto it = std::find_if(m_watched.begin(), m_watched.end(),
+                                     [&](const Watched &old) { return old.path == file.path; });
+        if (it != m_watched.end()) {
+            file = *it;
+        } else {
+            poll(file);
+            file.loadedHash = file.hash;
+        }
+    }
+    m_watched = std::move(watched);
+}
+
+bool ConfigReloader::poll(Watched &file)
+{
+    struct stat info
+    {};
+    const bool exists = ::stat(file.path.c_str(), &info) == 0;
+    const long long size = exists ? static_cast<long long>(info.st_size) : -1;
+    const std::timespec mtime = exists ? info.st_mtim : std::timespec{};
+    if (size == file.size && mtime.tv_sec == file.mtime.tv_sec && mtime.tv_nsec == file.mtime.tv_nsec)
+        return false;
+    // A touch or an identical rewrite moves the stat but not the text.
+    const auto text = exists ? TextFile::read(file.path) : Result<std::string>(makeError("missing"));
+    const std::size_t hash = text ? std::hash<std::string>{}(*text) : MissingHash;
+    const bool moved = hash != file.hash;
+    file.size = size;
+    file.mtime = mtime;
+    file.hash = hash;
+    return moved;
 }
 
 bool ConfigReloader::changed()
 {
-    bool any = false;
-    for (Watched &file : m_watched) {
-        struct stat info
-        {};
-        const bool exists = ::stat(file.path.c_str(), &info) == 0;
-        const long long size = exists ? static_cast<long long>(info.st_size) : -1;
-        const std::timespec mtime = exists ? info.st_mtim : std::timespec{};
-        if (size == file.size && mtime.tv_sec == file.mtime.tv_sec && mtime.tv_nsec == file.mtime.tv_nsec)
-            continue;
-        // A touch or an identical rewrite moves the stat but not the text.
-        const auto text = exists ? TextFile::read(file.path) : Result<std::string>(makeError("missing"));
-        const std::size_t hash = text ? std::hash<std::string>{}(*text) : 0;
-        any = any || hash != file.hash || (size < 0) != (file.size < 0);
-        file.size = size;
-        file.mtime = mtime;
-        file.hash = hash;
-    }
-    return any;
+    bool moved = false;
+    for (Watched &file : m_watched)
+        moved = poll(file) || moved;
+    // A file still moving since the last poll (an editor half way through
+    // writing it) is looked at again on the next one.
+    if (moved)
+        return false;
+    return std::any_of(m_watched.begin(), m_watched.end(),
+                       [](const Watched &file) { return file.hash != file.loadedHash; });
 }
 
 Result<std::string> ConfigReloader::reload(EndpointRegistry &registry)
 {
+    // The files' state is taken before they are read: an edit racing with
+    // this reload shows as a change on a later poll.
+    for (Watched &file : m_watched) {
+        poll(file);
+        file.loadedHash = file.hash;
+    }
     DiagnosticList diagnostics;
     const auto config = ConfigFile::loadFile(m_configFile, diagnostics);
-    if (config)
-        watch(*config);
-    else
-        changed(); // the broken text is not reported as a change again
     if (!config)
         return makeError(diagnostics.format(m_configFile) + "reload failed; still serving the previous configuration");
+    watch(*config);
     auto wanted = select(*config, m_names, m_configFile);
     if (!wanted)
         return makeError(wanted.message() + "\nreload failed; still serving the previous configuration");

@@ -35,9 +35,9 @@ public:
     // Records the endpoints the first apply put into the registry.
     void adopt(const std::vector<EndpointPtr> &applied);
 
-    // True once the config file, or a traffic_policy_file it names, differs
-    // from what was last loaded (stat first, content hash when that moved).
-    // A change is reported once.
+    // Polls the config file and the traffic_policy_files it names (stat,
+    // then a content hash when the stat moved): true when one differs from
+    // what was last loaded and has not moved since the previous poll.
     bool changed();
 
     // Re-reads and validates the file and applies the difference in one
@@ -49,14 +49,18 @@ public:
     Result<std::string> reload(EndpointRegistry &registry);
 
 private:
+    static constexpr std::size_t MissingHash = 0;
     struct Watched
     {
         std::string path;
         std::timespec mtime{};
         long long size = -1;
-        std::size_t hash = 0;
+        std::size_t hash = MissingHash; // as last polled
+        std::size_t loadedHash = MissingHash;
     };
     void watch(const ConfigFile &config);
+    // Updates `file` from the disk; true when its text changed.
+    static bool poll(Watched &file);
 
     std::string m_configFile;
     std::vector<std::string> m_names;

@@ -157,6 +157,7 @@ private slots:
     void reloadUnderLoad();
     void invalidConfigKeepsOld();
     void fileChangeReloads();
+    void policyFileChangeReloads();
     void apiEndpointSurvivesReload();
     void sigtermDrains();
     void limitsFromConfig();
@@ -311,6 +312,35 @@ void TestHeadlessReload::fileChangeReloads()
     RawConnection gone;
     QVERIFY(!gone.connectTo(portB));
     core.signal(SIGINT);
+    QCOMPARE(core.waitExit(), 0);
+}
+
+void TestHeadlessReload::policyFileChangeReloads()
+{
+    const auto writePolicy = [&](const QString &body) {
+        QFile file(m_home.path() + "/policy.yml");
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return false;
+        file.write(("on_http_request:\n  - actions:\n      - type: custom-response\n        config:\n"
+                    "          status_code: 200\n          content: " + body + "\n")
+                       .toUtf8());
+        return true;
+    };
+    const int portA = freePort();
+    QVERIFY(writePolicy("p1"));
+    QVERIFY(!writeConfig(QString("  - name: a\n    url: http://127.0.0.1:%1\n    upstream:\n      url: 9\n"
+                                 "    traffic_policy_file: policy.yml\n")
+                             .arg(portA))
+                 .isEmpty());
+    Core core;
+    QVERIFY2(core.start(startArgs(), m_env), qPrintable(core.all()));
+    QCOMPARE(getOnce(portA, "/").body, std::string("p1"));
+
+    QVERIFY(writePolicy("p2"));
+    QVERIFY2(core.waitOut("reloaded " + m_config + ": 1 endpoint (0 added, 1 changed, 0 removed)\n", 5000),
+             qPrintable(core.all()));
+    QCOMPARE(getOnce(portA, "/").body, std::string("p2"));
+    core.signal(SIGTERM);
     QCOMPARE(core.waitExit(), 0);
 }
 
