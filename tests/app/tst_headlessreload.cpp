@@ -40,6 +40,12 @@ public:
     bool waitOut(const QString &text, int ms = 10000) { return waitFor(m_out, text, ms); }
     bool waitErr(const QString &text, int ms = 10000) { return waitFor(m_err, text, ms); }
     void signal(int number) { ::kill(static_cast<pid_t>(m_process.processId()), number); }
+    // Sends `number` and returns the exit code (see waitExit).
+    int stop(int number)
+    {
+        signal(number);
+        return waitExit();
+    }
     // Exit code after the process ended on its own, -1 when it did not.
     int waitExit(int ms = 15000)
     {
@@ -167,6 +173,8 @@ private slots:
 
 private:
     QString writeConfig(const QString &body, const QString &agent = {});
+    // The line a successful reload of m_config prints.
+    QString reloadedLine(const QString &counts) const { return "reloaded " + m_config + ": " + counts + "\n"; }
     QStringList startArgs() const;
 
     QTemporaryDir m_home;
@@ -244,7 +252,7 @@ void TestHeadlessReload::reloadUnderLoad()
                          + answering("b", portB, "hello-b"))
                  .isEmpty());
     core.signal(SIGHUP);
-    const bool reloaded = core.waitOut("reloaded " + m_config + ": 3 endpoints (1 added, 2 changed, 0 removed)\n");
+    const bool reloaded = core.waitOut(reloadedLine("3 endpoints (1 added, 2 changed, 0 removed)"));
     QTest::qWait(300);
     stop = true;
     client.join();
@@ -261,8 +269,7 @@ void TestHeadlessReload::reloadUnderLoad()
     // The file changed too, but the SIGHUP already took that version.
     QTest::qWait(1300);
     QCOMPARE(core.out().count("reloaded "), 1);
-    core.signal(SIGTERM);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGTERM), 0);
 }
 
 void TestHeadlessReload::invalidConfigKeepsOld()
@@ -284,11 +291,10 @@ void TestHeadlessReload::invalidConfigKeepsOld()
 
     // Fixing the file is a change of its own: no signal needed.
     QVERIFY(!writeConfig(answering("a", portA, "v2")).isEmpty());
-    QVERIFY2(core.waitOut("reloaded " + m_config + ": 1 endpoint (0 added, 1 changed, 0 removed)\n"),
+    QVERIFY2(core.waitOut(reloadedLine("1 endpoint (0 added, 1 changed, 0 removed)")),
              qPrintable(core.all()));
     QCOMPARE(getOnce(portA, "/").body, std::string("v2"));
-    core.signal(SIGTERM);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGTERM), 0);
 }
 
 void TestHeadlessReload::fileChangeReloads()
@@ -306,13 +312,12 @@ void TestHeadlessReload::fileChangeReloads()
 
     // b goes away, a changes.
     QVERIFY(!writeConfig(answering("a", portA, "v2")).isEmpty());
-    QVERIFY2(core.waitOut("reloaded " + m_config + ": 1 endpoint (0 added, 1 changed, 1 removed)\n", 5000),
+    QVERIFY2(core.waitOut(reloadedLine("1 endpoint (0 added, 1 changed, 1 removed)"), 5000),
              qPrintable(core.all()));
     QCOMPARE(getOnce(portA, "/").body, std::string("v2"));
     RawConnection gone;
     QVERIFY(!gone.connectTo(portB));
-    core.signal(SIGINT);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGINT), 0);
 }
 
 void TestHeadlessReload::policyFileChangeReloads()
@@ -337,11 +342,10 @@ void TestHeadlessReload::policyFileChangeReloads()
     QCOMPARE(getOnce(portA, "/").body, std::string("p1"));
 
     QVERIFY(writePolicy("p2"));
-    QVERIFY2(core.waitOut("reloaded " + m_config + ": 1 endpoint (0 added, 1 changed, 0 removed)\n", 5000),
+    QVERIFY2(core.waitOut(reloadedLine("1 endpoint (0 added, 1 changed, 0 removed)"), 5000),
              qPrintable(core.all()));
     QCOMPARE(getOnce(portA, "/").body, std::string("p2"));
-    core.signal(SIGTERM);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGTERM), 0);
 }
 
 void TestHeadlessReload::apiEndpointSurvivesReload()
@@ -366,14 +370,13 @@ void TestHeadlessReload::apiEndpointSurvivesReload()
 
     QVERIFY(!writeConfig(answering("a", portA, "v2")).isEmpty());
     core.signal(SIGHUP);
-    QVERIFY2(core.waitOut("reloaded " + m_config + ": 1 endpoint (0 added, 1 changed, 0 removed)\n"),
+    QVERIFY2(core.waitOut(reloadedLine("1 endpoint (0 added, 1 changed, 0 removed)")),
              qPrintable(core.all()));
     QCOMPARE(getOnce(portA, "/").body, std::string("v2"));
     const RawResponse c = getOnce(portC, "/");
     QCOMPARE(c.status, 200);
     QCOMPARE(c.body, std::string("from-api"));
-    core.signal(SIGTERM);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGTERM), 0);
 }
 
 void TestHeadlessReload::sigtermDrains()
@@ -412,8 +415,7 @@ void TestHeadlessReload::limitsFromConfig()
         QVERIFY2(core.start(startArgs(), m_env), qPrintable(core.all()));
         QCOMPARE(getOnce(portA, "/").status, 200);
         QCOMPARE(getOnce(portA, "/", big).status, 431);
-        core.signal(SIGTERM);
-        QCOMPARE(core.waitExit(), 0);
+        QCOMPARE(core.stop(SIGTERM), 0);
     }
     // --limit wins over the file.
     Core core;
@@ -421,8 +423,7 @@ void TestHeadlessReload::limitsFromConfig()
     const RawResponse r = getOnce(portA, "/", big);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, std::string("v1"));
-    core.signal(SIGTERM);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGTERM), 0);
 }
 
 void TestHeadlessReload::badLimitsInConfig_data()
@@ -480,8 +481,7 @@ void TestHeadlessReload::appModeServesDemo()
     const RawResponse r = getOnce(19090, "/");
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, std::string("Hello world!"));
-    core.signal(SIGINT);
-    QCOMPARE(core.waitExit(), 0);
+    QCOMPARE(core.stop(SIGINT), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessReload)
