@@ -2,6 +2,8 @@
 #include "appmode.h"
 
 #include "cli/exitcode.h"
+#include "commands/configreloader.h"
+#include "commands/headlessrunner.h"
 #include "control/configfile.h"
 #include "control/endpointregistry.h"
 
@@ -11,8 +13,6 @@
 
 #include <QFile>
 
-#include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -42,38 +42,12 @@ std::string readDemoConfig()
     return file.readAll().toStdString();
 }
 
-std::string pad(std::string text, std::size_t width)
-{
-    if (text.size() < width)
-        text.resize(width, ' ');
-    return text;
-}
-
-// A plain table of the endpoints, one per line, for the headless start.
-std::string endpointTable(const RoutingSnapshot &snapshot)
-{
-    std::vector<std::array<std::string, 5>> rows{{"NAME", "URL", "TYPE", "BINDING", "UPSTREAM"}};
-    for (const EndpointPtr &ep : snapshot.endpoints())
-        rows.push_back({ep->name.empty() ? ep->id : ep->name, ep->url.toString(), std::string(toString(ep->type)),
-                        std::string(toString(ep->binding)), ep->upstream ? ep->upstream->toString() : "-"});
-    std::array<std::size_t, 5> widths{};
-    for (const auto &row : rows)
-        for (std::size_t i = 0; i < row.size(); ++i)
-            widths[i] = std::max(widths[i], row[i].size());
-    std::string out;
-    for (const auto &row : rows) {
-        std::string line;
-        for (std::size_t i = 0; i < row.size(); ++i)
-            line += i + 1 < row.size() ? pad(row[i], widths[i] + 2) : row[i];
-        out += line + '\n';
-    }
-    return out;
-}
-
 } // namespace
 
 int runAppMode(int argc, char **argv, GlobalOptions globals)
 {
+    // The flags as given: the config's agent settings fill what they leave open.
+    GlobalOptions flags = globals;
     globals.resolveDefaults();
 
     // An explicit --config must exist; the default one may not exist yet.
@@ -95,27 +69,33 @@ int runAppMode(int argc, char **argv, GlobalOptions globals)
         return ExitInvalidInput;
     }
 
-    auto registry = std::make_shared<EndpointRegistry>();
-    RegistryChange change;
-    change.add = config->modelEndpoints();
-    if (auto applied = registry->apply(std::move(change)); !applied) {
-        printError("switchyard: " + applied.message());
-        return ExitInvalidInput;
-    }
-
 #ifdef SWITCHYARD_HAVE_GUI
-    if (hasDisplay())
+    if (hasDisplay()) {
+        auto registry = std::make_shared<EndpointRegistry>();
+        RegistryChange change;
+        change.add = config->modelEndpoints();
+        if (auto applied = registry->apply(std::move(change)); !applied) {
+            printError("switchyard: " + applied.message());
+            return ExitInvalidInput;
+        }
         return ui::runDesktopApp(argc, argv, registry, QString::fromStdString(shownPath));
+    }
 #else
     (void)argc;
     (void)argv;
 #endif
 
-    // Headless. The forwarding engine is not in this build yet, so the core
-    // shows what it loaded and exits instead of serving it.
-    printOut("switchyard " SWITCHYARD_VERSION " (headless: no display)\nconfig: " + shownPath + "\n\n"
-             + endpointTable(*registry->snapshot()));
-    return ExitOk;
+    // Headless: serve the configuration as `switchyard start --all` does
+    // (a real config file is also reloaded on SIGHUP or when it changes).
+    printError("switchyard " SWITCHYARD_VERSION " (headless: no display); config: " + shownPath);
+    const std::string configFile = globals.configFile;
+    flags.configFile = configFile;
+    mergeAgentSettings(flags, config->agent, configFile);
+    const EngineLimits limits = limitsFromConfig(config->agent);
+    if (useDemo)
+        return runHeadless({}, flags, config->modelEndpoints(), limits);
+    ConfigReloader reloader(configFile, {}, *config);
+    return runHeadless({}, flags, config->modelEndpoints(), limits, &reloader);
 }
 
 } // namespace switchyard::cli

@@ -2,6 +2,7 @@
 #include "commands/headlessrunner.h"
 
 #include "cli/exitcode.h"
+#include "commands/configreloader.h"
 #include "commands/headlessapi.h"
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
@@ -9,6 +10,7 @@
 #include "data/engine/tcppolicyruntime.h"
 
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <pthread.h>
@@ -26,6 +28,16 @@ std::string endpointLine(const Endpoint &endpoint)
         line += " [" + endpoint.name + "]";
     return line;
 }
+
+namespace {
+
+// "switchyard http: " — or "switchyard: " for the app mode, which has no command.
+std::string prefix(const std::string &command)
+{
+    return command.empty() ? "switchyard: " : "switchyard " + command + ": ";
+}
+
+} // namespace
 
 void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, const std::string &configFile)
 {
@@ -73,33 +85,46 @@ bool readLimits(const QCommandLineParser &parser, const std::string &command, En
     return true;
 }
 
+EngineLimits limitsFromConfig(const AgentSettings &agent)
+{
+    EngineLimits limits;
+    // Validated when the file was loaded, so set() cannot fail here.
+    for (const auto &[key, value] : agent.limits)
+        (void)limits.set(key, value);
+    return limits;
+}
+
 int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
-                const EngineLimits &limits)
+                const EngineLimits &limits, ConfigReloader *reloader)
 {
     EndpointRegistry registry;
     RegistryChange change;
     change.add = endpoints;
-    if (auto applied = registry.apply(std::move(change)); !applied) {
-        printError("switchyard " + command + ": " + applied.message());
+    auto applied = registry.apply(std::move(change));
+    if (!applied) {
+        printError(prefix(command) + applied.message());
         return ExitInvalidInput;
     }
+    if (reloader)
+        reloader->adopt(*applied);
 
     // Management/agent APIs: stored cloud endpoints join the registry
     // before the listeners are announced; declared before the engine so it
     // outlives the engine's API thread.
     auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry);
     if (!api) {
-        printError("switchyard " + command + ": " + api.message());
+        printError(prefix(command) + api.message());
         return ExitRuntime;
     }
 
-    // Block the stop signals before any thread exists, so every thread
-    // inherits the mask and sigwait() below is the only place they land.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    // Block the signals before any thread exists, so every thread inherits
+    // the mask and sigtimedwait() below is the only place they land.
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGTERM);
+    sigaddset(&handled, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &handled, nullptr);
 
     EngineOptions engineOptions;
     engineOptions.apiAddr = options.apiAddr;
@@ -114,7 +139,7 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engine.setPolicyHook(policies);
     engine.setTcpPolicyHook(std::make_shared<TcpPolicyRuntime>(registry, policies));
     if (auto started = engine.start(); !started) {
-        printError("switchyard " + command + ": " + started.message());
+        printError(prefix(command) + started.message());
         return ExitRuntime;
     }
 
@@ -130,8 +155,25 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
         ready += "ca " + engine.caCertificatePath() + "\n";
     printOut(ready);
 
-    int received = 0;
-    sigwait(&stopSignals, &received);
+    // The main thread's loop: signals, and a tick to poll the config file.
+    for (;;) {
+        const std::timespec tick{1, 0};
+        const int received = sigtimedwait(&handled, nullptr, &tick);
+        if (received == SIGINT || received == SIGTERM)
+            break;
+        if (!reloader || (received != SIGHUP && !reloader->changed()))
+            continue;
+        auto reloaded = reloader->reload(registry);
+        if (!reloaded) {
+            printError(reloaded.message()); // FILE:LINE:COL first, as `config check` prints
+            continue;
+        }
+        // Open the new dedicated listeners now rather than on the engine's
+        // next poll, so "reloaded" means they accept.
+        if (auto listening = engine.reconcile(); !listening)
+            printError(prefix(command) + listening.message());
+        printOut("reloaded " + *reloaded);
+    }
     engine.stop();
     return ExitOk;
 }

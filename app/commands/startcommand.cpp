@@ -4,8 +4,8 @@
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/commands.h"
+#include "commands/configreloader.h"
 #include "commands/headlessrunner.h"
-#include "common/textdistance.h"
 #include "control/configfile.h"
 
 namespace switchyard::cli {
@@ -34,8 +34,10 @@ int runStartCommand(const QStringList &args)
         printError("switchyard start: give either --all or endpoint names, not both");
         return ExitUsage;
     }
-    EngineLimits limits;
-    if (!readLimits(parser, "start", limits))
+    // Flags are checked before the file is read (a usage error wins), and
+    // applied after its `agent.limits`.
+    EngineLimits flagLimits;
+    if (!readLimits(parser, "start", flagLimits))
         return ExitUsage;
 
     GlobalOptions resolved = globals;
@@ -51,32 +53,19 @@ int runStartCommand(const QStringList &args)
     if (!config)
         return ExitInvalidInput;
     mergeAgentSettings(globals, config->agent, file);
+    EngineLimits limits = limitsFromConfig(config->agent);
+    readLimits(parser, "start", limits);
 
-    std::vector<Endpoint> endpoints;
-    if (names.isEmpty()) {
-        endpoints = config->modelEndpoints();
-    } else {
-        std::vector<std::string_view> known;
-        for (const EndpointConfig &entry : config->endpoints)
-            known.push_back(entry.endpoint.name);
-        for (const QString &name : names) {
-            const std::string wanted = name.toStdString();
-            bool found = false;
-            for (const EndpointConfig &entry : config->endpoints)
-                if (entry.endpoint.name == wanted) {
-                    endpoints.push_back(entry.endpoint);
-                    found = true;
-                }
-            if (!found) {
-                std::string message = "switchyard start: " + file + " has no endpoint named '" + wanted + "'";
-                if (const std::string guess = closestMatch(wanted, known); !guess.empty())
-                    message += "; did you mean '" + guess + "'?";
-                printError(message);
-                return ExitInvalidInput;
-            }
-        }
+    std::vector<std::string> wanted;
+    for (const QString &name : names)
+        wanted.push_back(name.toStdString());
+    const auto endpoints = ConfigReloader::select(*config, wanted, file);
+    if (!endpoints) {
+        printError("switchyard start: " + endpoints.message());
+        return ExitInvalidInput;
     }
-    return runHeadless("start", globals, endpoints, limits);
+    ConfigReloader reloader(file, std::move(wanted), *config);
+    return runHeadless("start", globals, *endpoints, limits, &reloader);
 }
 
 } // namespace switchyard::cli

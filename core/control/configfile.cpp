@@ -102,6 +102,11 @@ void writeAgent(const AgentSettings &agent, std::string &out)
     if (agent.workers != 0)
         body += "  workers: " + std::to_string(agent.workers) + '\n';
     line("data_dir", agent.dataDir);
+    if (!agent.limits.empty()) {
+        body += "  limits:\n";
+        for (const auto &[key, value] : agent.limits)
+            body += "    " + key + ": " + scalar(value) + '\n';
+    }
     if (!body.empty())
         out += "agent:\n" + body;
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace switchyard {
@@ -24,6 +25,9 @@ struct AgentSettings
     // CONTRACT.md's other global flags, "also settable in the config file".
     int workers = 0;     // 0 = not set
     std::string dataDir; // as written; relative to the config file's directory
+    // `limits:` — engine limit keys (EngineLimits::set) and their values as
+    // written, in file order; already validated. `--limit` flags win.
+    std::vector<std::pair<std::string, std::string>> limits;
 
     friend bool operator==(const AgentSettings &, const AgentSettings &) = default;
 };

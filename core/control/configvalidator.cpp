@@ -6,6 +6,7 @@
 #include "control/configparser.h"
 #include "control/configpolicychecker.h"
 #include "control/endpointregistry.h"
+#include "data/engine/enginelimits.h"
 
 #include <algorithm>
 #include <array>
@@ -17,9 +18,9 @@ namespace switchyard {
 namespace {
 
 constexpr std::array<std::string_view, 3> TopLevelKeys{"version", "agent", "endpoints"};
-constexpr std::array<std::string_view, 11> AgentKeys{
+constexpr std::array<std::string_view, 12> AgentKeys{
     "api_addr",        "web_addr",  "edge_http",  "edge_https", "api_allow_hosts", "web_allow_hosts",
-    "inspect_db_size", "log_level", "log_format", "workers",    "data_dir"};
+    "inspect_db_size", "log_level", "log_format", "workers",    "data_dir",        "limits"};
 constexpr std::array<std::string_view, 4> LogLevels{"debug", "info", "warn", "error"};
 constexpr std::array<std::string_view, 2> LogFormats{"text", "json"};
 // Keys of ngrok's v3 agent section that have no meaning here. A config
@@ -226,6 +227,8 @@ void ConfigValidator::readAgent(const YamlNode &node, AgentSettings &agent, Diag
                 diagnostics.error(typeMismatch(e.key, "a directory path", *e.value), valuePosition(e), path);
             else
                 agent.dataDir = e.value->scalar();
+        } else if (key == "limits") {
+            readLimits(e, agent, diagnostics);
         } else if (key == "log_level" || key == "log_format") {
             const bool level = key == "log_level";
             const std::span<const std::string_view> allowed =
@@ -243,9 +246,44 @@ void ConfigValidator::readAgent(const YamlNode &node, AgentSettings &agent, Diag
             diagnostics.warning("agent key '" + e.key +
                                     "' is an ngrok setting that Switchyard does not use; it is ignored",
                                 e.keyPosition, path);
+        } else if (const auto limitKeys = EngineLimits::keys();
+                   std::find(limitKeys.begin(), limitKeys.end(), e.key) != limitKeys.end()) {
+            diagnostics.error("'" + e.key + "' is an engine limit; put it under 'limits:' in agent, as in 'limits: {" +
+                                  e.key + ": ...}'",
+                              e.keyPosition, path);
         } else {
             reportUnknownKey(e, AgentKeys, "in agent", "agent", diagnostics);
         }
+    }
+}
+
+void ConfigValidator::readLimits(const ConfigMapEntry &e, AgentSettings &agent, DiagnosticList &diagnostics) const
+{
+    if (e.value->isNull())
+        return;
+    if (!e.value->isMapping()) {
+        diagnostics.error(typeMismatch(e.key, "a mapping of engine limits, as in {header_read_timeout: 10s}", *e.value),
+                          valuePosition(e), "agent.limits");
+        return;
+    }
+    const std::vector<std::string> keys = EngineLimits::keys();
+    const std::vector<std::string_view> known(keys.begin(), keys.end());
+    EngineLimits scratch;
+    for (const ConfigMapEntry &limit : mapEntries(*e.value)) {
+        const std::string path = "agent.limits." + limit.key;
+        if (std::find(known.begin(), known.end(), limit.key) == known.end()) {
+            reportUnknownKey(limit, known, "in agent.limits", "agent.limits", diagnostics);
+            continue;
+        }
+        if (!limit.value->isScalar()) {
+            diagnostics.error(typeMismatch(limit.key, "a duration, size or word as in docs/config.md", *limit.value),
+                              valuePosition(limit), path);
+            continue;
+        }
+        if (auto set = scratch.set(limit.key, limit.value->scalar()); !set)
+            diagnostics.error("invalid limit " + set.message(), valuePosition(limit), path);
+        else
+            agent.limits.emplace_back(limit.key, limit.value->scalar());
     }
 }
 

@@ -31,6 +31,7 @@ public:
 
 private:
     void readAgent(const YamlNode &node, AgentSettings &agent, DiagnosticList &diagnostics) const;
+    void readLimits(const ConfigMapEntry &entry, AgentSettings &agent, DiagnosticList &diagnostics) const;
     void readAddress(const ConfigMapEntry &entry, std::string &out, DiagnosticList &diagnostics) const;
     static void checkNames(const std::vector<ConfigEndpointEntry> &entries, DiagnosticList &diagnostics);
     static void checkConflicts(const std::vector<ConfigEndpointEntry> &entries, DiagnosticList &diagnostics);
