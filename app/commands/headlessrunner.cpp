@@ -6,6 +6,7 @@
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
 #include "data/engine/policyruntime.h"
+#include "policy/runners/runtimeactions.h"
 
 #include <csignal>
 #include <filesystem>
@@ -111,9 +112,13 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.workers = options.workers;
     engineOptions.dataDir = options.dataDir;
     engineOptions.limits = limits;
+    // Runtime actions (rate-limit, jwt-validation, circuit-breaker) keep
+    // their state in these runners; declared before the engine to outlive it.
+    ActionRunnerRegistry runners;
+    registerRuntimeActions(runners);
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
-    engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry));
+    engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry, &runners));
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());
         return ExitRuntime;
