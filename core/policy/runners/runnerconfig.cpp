@@ -34,38 +34,40 @@ void appendFingerprint(const PolicyNode &node, std::string &out)
 
 } // namespace
 
-std::int64_t RunnerConfig::integer(std::string_view name, std::int64_t fallback) const
+const std::string *RunnerConfig::scalar(std::string_view name) const
 {
     const PolicyNode *n = node(name);
-    const auto value = n && n->isScalar() ? PolicyValues::parseInteger(n->scalar) : std::nullopt;
-    return value ? static_cast<std::int64_t>(*value) : fallback;
+    return n && n->isScalar() ? &n->scalar : nullptr;
+}
+
+std::int64_t RunnerConfig::integer(std::string_view name, std::int64_t fallback) const
+{
+    const std::string *text = scalar(name);
+    return static_cast<std::int64_t>(text ? PolicyValues::parseInteger(*text).value_or(fallback) : fallback);
 }
 
 double RunnerConfig::number(std::string_view name, double fallback) const
 {
-    const PolicyNode *n = node(name);
-    const auto value = n && n->isScalar() ? PolicyValues::parseNumber(n->scalar) : std::nullopt;
-    return value ? *value : fallback;
+    const std::string *text = scalar(name);
+    return text ? PolicyValues::parseNumber(*text).value_or(fallback) : fallback;
 }
 
 std::int64_t RunnerConfig::durationMillis(std::string_view name, std::int64_t fallback) const
 {
-    const PolicyNode *n = node(name);
-    const auto value = n && n->isScalar() ? PolicyValues::parseDuration(n->scalar) : std::nullopt;
-    return value ? static_cast<std::int64_t>(*value) : fallback;
+    const std::string *text = scalar(name);
+    return static_cast<std::int64_t>(text ? PolicyValues::parseDuration(*text).value_or(fallback) : fallback);
 }
 
 bool RunnerConfig::boolean(std::string_view name, bool fallback) const
 {
-    const PolicyNode *n = node(name);
-    const auto value = n && n->isScalar() ? PolicyValues::parseBoolean(n->scalar) : std::nullopt;
-    return value.value_or(fallback);
+    const std::string *text = scalar(name);
+    return text ? PolicyValues::parseBoolean(*text).value_or(fallback) : fallback;
 }
 
 std::string RunnerConfig::string(std::string_view name, std::string fallback) const
 {
-    const PolicyNode *n = node(name);
-    return n && n->isScalar() ? n->scalar : fallback;
+    const std::string *text = scalar(name);
+    return text ? *text : fallback;
 }
 
 bool RunnerConfig::render(const PolicyNode &field, const cel::Activation &activation, std::string &out,

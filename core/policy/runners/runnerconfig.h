@@ -44,6 +44,8 @@ public:
     static std::vector<std::string> scalars(const PolicyNode *sequence);
 
 private:
+    const std::string *scalar(std::string_view name) const;
+
     const CompiledAction &m_action;
 };
 
