@@ -93,8 +93,8 @@ void TestHeadlessRuntimeActions::simulateRunsJwtValidation()
 
     const std::string token =
         switchyard::test::hs256Token(R"({"iss":"https://issuer.example/","sub":"alice","exp":4102444800})");
-    const CliRun valid = runSwitchyard(base + QStringList{"-H", QString::fromStdString("Authorization: Bearer " + token)},
-                                       isolatedEnvironment(m_home.path()));
+    const QStringList withToken = base + QStringList{"-H", QString::fromStdString("Authorization: Bearer " + token)};
+    const CliRun valid = runSwitchyard(withToken, isolatedEnvironment(m_home.path()));
     QCOMPARE(valid.exitCode, 0);
     QVERIFY2(valid.out.startsWith("outcome: upstream of https://app.example.com\n"), qPrintable(valid.out));
     QVERIFY2(valid.out.contains("    action jwt-validation: valid token for alice\n"), qPrintable(valid.out));

@@ -75,7 +75,8 @@ std::shared_ptr<JwtValidationRunner::Built> JwtValidationRunner::build(const Act
             keys = std::move(*set);
         return true;
     };
-    if (const PolicyNode *inline_ = at(sources, {"jwks"}); inline_ && !add(JwkSet::fromJson(inline_->scalar), "jwks"))
+    const PolicyNode *inlineSet = at(sources, {"jwks"});
+    if (inlineSet && !add(JwkSet::fromJson(inlineSet->scalar), "jwks"))
         return built;
     for (const std::string &file : RunnerConfig::scalars(at(sources, {"jwks_files"}))) {
         if (!add(JwkSet::fromFile(file), file))

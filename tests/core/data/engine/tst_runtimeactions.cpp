@@ -59,7 +59,8 @@ private slots:
     void breakerOpensAndHalfOpens();
 
 private:
-    RawResponse fetch(const std::string &host, const std::string &path = "/status/200", const std::string &headers = "");
+    RawResponse fetch(const std::string &host, const std::string &path = "/status/200",
+                      const std::string &headers = "");
 
     std::unique_ptr<OriginProcess> m_origin;
     EndpointRegistry m_registry;
