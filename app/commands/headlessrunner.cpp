@@ -8,6 +8,7 @@
 #include "data/engine/engine.h"
 #include "data/engine/policyruntime.h"
 #include "data/engine/tcppolicyruntime.h"
+#include "policy/runners/runtimeactions.h"
 
 #include <csignal>
 #include <ctime>
@@ -133,9 +134,13 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.workers = options.workers;
     engineOptions.dataDir = options.dataDir;
     engineOptions.limits = limits;
+    // Runtime actions (rate-limit, jwt-validation, circuit-breaker) keep
+    // their state in these runners; declared before the engine to outlive it.
+    ActionRunnerRegistry runners;
+    registerRuntimeActions(runners);
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
-    auto policies = std::make_shared<PolicyRuntime>(registry);
+    auto policies = std::make_shared<PolicyRuntime>(registry, &runners);
     engine.setPolicyHook(policies);
     engine.setTcpPolicyHook(std::make_shared<TcpPolicyRuntime>(registry, policies));
     if (auto started = engine.start(); !started) {

@@ -16,6 +16,7 @@
 #include "policy/exec/simulationreport.h"
 #include "policy/policygraph.h"
 #include "policy/policyvalues.h"
+#include "policy/runners/runtimeactions.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -281,6 +282,10 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
         exchange.connection.sni = requestUrl->host;
     }
 
+    // The engine's runners, fresh per simulation: one request never fills a
+    // rate-limit bucket or trips a breaker, but jwt-validation really checks.
+    ActionRunnerRegistry runners;
+    registerRuntimeActions(runners);
     const PolicySimulator simulator([&config](const std::string &url) -> std::optional<SimulatedEndpoint> {
         auto parsed = EndpointUrl::parse(url);
         if (!parsed)
@@ -290,7 +295,7 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
                 return config.endpoints[i];
         }
         return std::nullopt;
-    });
+    }, &runners);
     const SimulationResult result = simulator.simulate(entry, std::move(exchange));
     if (json)
         printOut(QJsonDocument(resultJson(result)).toJson(QJsonDocument::Indented).toStdString());

@@ -3,6 +3,7 @@
 
 #include "policy/policydocument.h"
 #include "policy/policyvalues.h"
+#include "policy/runtime/jwkset.h"
 
 #include <map>
 
@@ -184,6 +185,13 @@ void ActionRules::jwtValidation(const PolicyAction &action, PolicyPhase, Diagnos
 {
     const PolicyNode &config = action.config;
     const PolicyNode *jws = config.find("jws");
+    // An inline key set that cannot be used would refuse every request.
+    const PolicyNode *keys = jws ? jws->find("keys") : nullptr;
+    const PolicyNode *sources = keys ? keys->find("sources") : nullptr;
+    if (const PolicyNode *jwks = sources ? sources->find("jwks") : nullptr; jwks && jwks->isScalar()) {
+        if (auto set = JwkSet::fromJson(jwks->scalar); !set.ok())
+            diagnostics.error("'jwks' is not a usable JWK Set: " + set.message(), jwks->position, jwks->path);
+    }
     const PolicyNode *algorithms = jws ? jws->find("allowed_algorithms") : nullptr;
     if (!algorithms)
         return;

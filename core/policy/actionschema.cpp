@@ -139,8 +139,11 @@ constexpr std::array JwtTokenFields{
 constexpr std::array JwtHttpFields{
     F{.name = "tokens", .type = T::ObjectList, .required = true, .min = 1, .fields = JwtTokenFields},
 };
+// `jwks` and `jwks_files` are Switchyard's: local keys, as nothing is fetched.
 constexpr std::array JwtSourcesFields{
     F{.name = "additional_jkus", .type = T::StringList, .min = 1, .check = StringCheck::Url},
+    F{.name = "jwks", .type = T::String, .min = 1},
+    F{.name = "jwks_files", .type = T::StringList, .min = 1},
 };
 constexpr std::array JwtKeysFields{
     F{.name = "sources", .type = T::Object, .required = true, .fields = JwtSourcesFields},

@@ -4,6 +4,7 @@
 #include "data/engine/engineerrors.h"
 #include "data/http/httpserializer.h"
 #include "policy/compile/policycompiler.h"
+#include "policy/exec/actionrunnerregistry.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/exec/policyexecutor.h"
 #include "policy/exec/requesturl.h"
@@ -256,6 +257,10 @@ void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHe
     PolicyExchange exchange = exchangeFor(request, connection);
     exchange.response = PolicyResponse{response.status, response.headers, {}};
     setEndpoint(exchange, endpoint);
+    // Runtime actions: outcome feedback (circuit-breaker) sees the status
+    // the upstream sent, before this policy edits it.
+    if (m_runners)
+        m_runners->observeResponse(exchange);
     // Only the head can change here: the body streams afterwards, so a
     // custom-response in on_http_response is limited to status and headers.
     PolicyOutcome outcome = PolicyExecutor(m_runners).run(*policy, PolicyPhase::HttpResponse, exchange);

@@ -45,6 +45,11 @@ class ActionRunner
 public:
     virtual ~ActionRunner() = default;
     virtual ActionRunResult run(const ActionRunContext &context) const = 0;
+    // An upstream's response head (exchange.response, as the upstream sent
+    // it) for a request whose on_http_request ran on exchange.endpointId;
+    // called once per endpoint of the forwarding chain. For runners that
+    // learn from outcomes (circuit-breaker). Must not block.
+    virtual void observeResponse(const PolicyExchange &) const {}
 };
 
 } // namespace switchyard

@@ -23,4 +23,10 @@ const ActionRunner *ActionRunnerRegistry::find(std::string_view type) const
     return nullptr;
 }
 
+void ActionRunnerRegistry::observeResponse(const PolicyExchange &exchange) const
+{
+    for (const auto &entry : m_runners)
+        entry.second->observeResponse(exchange);
+}
+
 } // namespace switchyard

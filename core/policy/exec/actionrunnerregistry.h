@@ -19,6 +19,8 @@ public:
     // Replaces an earlier runner for the same type.
     void add(std::string type, std::shared_ptr<const ActionRunner> runner);
     const ActionRunner *find(std::string_view type) const;
+    // ActionRunner::observeResponse() of every runner.
+    void observeResponse(const PolicyExchange &exchange) const;
 
 private:
     std::vector<std::pair<std::string, std::shared_ptr<const ActionRunner>>> m_runners;
