@@ -3,6 +3,8 @@
 
 #include "data/engine/engineerrors.h"
 #include "data/http/httpserializer.h"
+#include "policy/bodyrunners/bodyactionrunners.h"
+#include "policy/bodyrunners/compressresponserunner.h"
 #include "policy/compile/policycompiler.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/exec/policyexecutor.h"
@@ -55,8 +57,11 @@ void applyRequest(const PolicyRequest &edited, HttpRequestHead &request)
     }
 }
 
-HttpPolicyDecision respondWith(PolicyResponse response)
+// `coding`: compress-response chose it for this whole body.
+HttpPolicyDecision respondWith(PolicyResponse response, const std::string &coding = {})
 {
+    if (!coding.empty() && !CompressResponseRunner::encodeWhole(coding, response.body))
+        response.headers.remove("content-encoding");
     HttpPolicyDecision decision;
     decision.kind = HttpPolicyDecision::Kind::Respond;
     decision.status = response.statusCode;
@@ -74,8 +79,9 @@ bool isInternalTarget(const std::string &target)
 } // namespace
 
 PolicyRuntime::PolicyRuntime(const EndpointRegistry &registry, const ActionRunnerRegistry *runners)
-    : m_registry(registry), m_runners(runners)
+    : m_registry(registry), m_ownRunners(runners ? *runners : ActionRunnerRegistry{}), m_runners(&m_ownRunners)
 {
+    registerBodyActions(m_ownRunners);
 }
 
 std::shared_ptr<const CompiledPolicy> PolicyRuntime::policyFor(const Endpoint &endpoint)
@@ -118,9 +124,17 @@ void PolicyRuntime::pruneLocked(const RoutingSnapshot &snapshot)
 HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                                 const HttpConnectionInfo &connection)
 {
+    std::string noBody;
+    return onHttpRequestWithBody(endpoint, request, noBody, connection);
+}
+
+HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request,
+                                                        std::string &body, const HttpConnectionInfo &connection)
+{
     const auto snapshot = m_registry.snapshot();
     const PolicyExecutor executor(m_runners);
     PolicyExchange exchange = exchangeFor(request, connection);
+    exchange.request.body = std::move(body);
     // The routed endpoint is shared by the snapshot; keep our own pointer to
     // it so the chain owns every member.
     std::vector<EndpointPtr> chain{snapshot ? snapshot->endpoint(endpoint.id) : nullptr};
@@ -160,6 +174,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
             }
             {
                 applyRequest(exchange.request, request);
+                body = std::move(exchange.request.body);
                 HttpPolicyDecision forward;
                 // Without a forward the session's own endpoint stays: this
                 // snapshot may be newer than the one it routed with.
@@ -197,7 +212,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
     // first and then outwards.
     exchange.response = std::move(*response);
     respondThrough(chain, chain.size() - 1, exchange);
-    return respondWith(std::move(*exchange.response));
+    return respondWith(std::move(*exchange.response), exchange.responseCoding);
 }
 
 void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
@@ -209,29 +224,49 @@ void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::s
             continue;
         setEndpoint(exchange, *chain[i]);
         PolicyOutcome outcome = executor.run(*policy, PolicyPhase::HttpResponse, exchange);
-        if (outcome.kind == PolicyOutcome::Kind::Respond)
+        if (outcome.kind == PolicyOutcome::Kind::Respond) {
             exchange.response = std::move(outcome.response);
+            exchange.responseCoding.clear();
+        }
     }
 }
 
 void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
                                    HttpResponseHead &response, const HttpConnectionInfo &connection)
 {
+    std::optional<std::string> streamed;
+    onHttpResponseWithBody(endpoint, request, response, streamed, connection);
+}
+
+HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoint &endpoint,
+                                                                   const HttpRequestHead &request,
+                                                                   HttpResponseHead &response,
+                                                                   std::optional<std::string> &body,
+                                                                   const HttpConnectionInfo &connection)
+{
+    ResponseEdit edit;
     std::shared_ptr<const CompiledPolicy> policy;
     if (!compiles(endpoint, policy) || !policy)
-        return;
+        return edit;
     PolicyExchange exchange = exchangeFor(request, connection);
-    exchange.response = PolicyResponse{response.status, response.headers, {}};
+    exchange.response = PolicyResponse{response.status, response.headers, body ? std::move(*body) : std::string()};
+    exchange.responseBodyWhole = body.has_value();
     setEndpoint(exchange, endpoint);
-    // Only the head can change here: the body streams afterwards, so a
-    // custom-response in on_http_response is limited to status and headers.
     PolicyOutcome outcome = PolicyExecutor(m_runners).run(*policy, PolicyPhase::HttpResponse, exchange);
-    const PolicyResponse &edited = outcome.kind == PolicyOutcome::Kind::Respond ? outcome.response : *exchange.response;
+    const bool replaced = outcome.kind == PolicyOutcome::Kind::Respond;
+    PolicyResponse &edited = replaced ? outcome.response : *exchange.response;
     if (edited.statusCode != response.status) {
         response.status = edited.statusCode;
         response.reason = HttpSerializer::reasonPhrase(edited.statusCode);
     }
-    response.headers = edited.headers;
+    response.headers = std::move(edited.headers);
+    // A custom-response replaces the upstream's response, body included;
+    // otherwise a buffered body comes back as the actions left it.
+    if (replaced || body)
+        body = std::move(edited.body);
+    if (!replaced)
+        edit.contentCoding = std::move(exchange.responseCoding);
+    return edit;
 }
 
 } // namespace switchyard
