@@ -29,7 +29,10 @@ ActionRunResult BodyFindReplaceRunner::run(const ActionRunContext &context) cons
         return skipped("the body was too large to buffer; forwarded unchanged");
     HttpHeaders &headers = response ? exchange.response->headers : exchange.request.headers;
     std::string &body = response ? exchange.response->body : exchange.request.body;
-    for (const std::string &coding : headers.tokens("content-encoding")) {
+    // A compress-response earlier in the phase encodes only on the way out:
+    // the body here is still identity then.
+    const bool ours = response && !exchange.responseCoding.empty();
+    for (const std::string &coding : ours ? std::vector<std::string>{} : headers.tokens("content-encoding")) {
         if (coding != "identity")
             return skipped("the body is " + coding + "-encoded; left unchanged");
     }

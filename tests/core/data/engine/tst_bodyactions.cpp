@@ -137,6 +137,7 @@ private slots:
     void responseOverCapStreamsUnchanged();
     void compressResponse_data();
     void compressResponse();
+    void findReplaceThenCompress();
     void noAcceptEncodingIsIdentity();
     void smallOrEncodedResponsesStayIdentity();
     void customResponseReplacesUpstreamBody_data();
@@ -173,6 +174,12 @@ void TestBodyActions::initTestCase()
                  "on_http_response:\n  - actions:\n      - type: response-body-find-replace\n"
                  "        config: {replacements: [{from: \"abc\", to: \"<X>\"}, {from: \"xyz\"}]}\n"),
         endpoint("http://gzip.localhost", a, compress),
+        endpoint("http://both.localhost", a,
+                 "on_http_response:\n  - actions:\n"
+                 "      - type: add-headers\n        config: {headers: {content-type: text/plain}}\n"
+                 "      - type: compress-response\n        config: {algorithms: [gzip]}\n"
+                 "      - type: response-body-find-replace\n"
+                 "        config: {replacements: [{from: \"[a-m]\", to: \"-\"}]}\n"),
         endpoint("http://replace.localhost", a,
                  "on_http_response:\n  - expressions: [\"req.url.path.startsWith('/bytes/')\"]\n"
                  "    actions:\n      - type: custom-response\n"
@@ -381,6 +388,21 @@ void TestBodyActions::compressResponse()
         const std::string decoded = coding == "br" ? unbrotli(r.body) : inflateAll(r.body, coding == "gzip");
         QCOMPARE(decoded.size(), size);
         QVERIFY(decoded == pattern(size));
+    }
+}
+
+void TestBodyActions::findReplaceThenCompress()
+{
+    const std::string expected = std::regex_replace(pattern(8000), std::regex("[a-m]"), "-");
+    RawConnection c(m_http);
+    for (const std::string path : {"/bytes/8000", "/chunked/8000"}) {
+        c.send(get("both.localhost", path, "Accept-Encoding: gzip\r\n"));
+        const RawResponse r = c.readResponse();
+        QVERIFY(r.ok);
+        QCOMPARE(r.header("content-encoding"), std::string("gzip"));
+        QCOMPARE(r.header("content-length"), std::to_string(r.body.size()));
+        QCOMPARE(r.header("transfer-encoding"), std::string());
+        QCOMPARE(inflateAll(r.body, true), expected);
     }
 }
 
