@@ -15,6 +15,7 @@ inline constexpr std::string_view BadUpstreamResponse = "ERR_SWITCHYARD_3004"; /
 inline constexpr std::string_view UpstreamTimeout = "ERR_SWITCHYARD_3008";     // 504: no response in time
 inline constexpr std::string_view PolicyNotExecutable = "ERR_SWITCHYARD_2301"; // 503: no policy executor
 inline constexpr std::string_view MalformedRequest = "ERR_SWITCHYARD_4000";    // 400/413/414/431/501/505
+inline constexpr std::string_view PolicyBodyTooLarge = "ERR_SWITCHYARD_4130"; // 413: body over max_policy_body_size
 inline constexpr std::string_view RequestTimeout = "ERR_SWITCHYARD_4080";      // 408: head/body too slow
 inline constexpr std::string_view MisdirectedRequest = "ERR_SWITCHYARD_4210";  // 421: Host is not the SNI name
 inline constexpr std::string_view TooManyConnections = "ERR_SWITCHYARD_5030";  // 503: connection cap

@@ -69,7 +69,7 @@ std::vector<std::string> EngineLimits::keys()
             "upstream_idle_timeout", "tls_handshake_timeout",  "tunnel_idle_timeout",
             "drain_timeout",       "max_connections",          "max_idle_upstream_connections",
             "max_header_size",     "max_header_count",         "max_target_length",
-            "max_body_size",       "underscore_headers"};
+            "max_body_size",       "max_policy_body_size", "underscore_headers"};
 }
 
 Result<void> EngineLimits::set(std::string_view key, std::string_view value)
@@ -120,10 +120,11 @@ Result<void> EngineLimits::set(std::string_view key, std::string_view value)
                          + "' is not a size (a number, optionally with KiB, MiB or GiB)");
     };
     if (key == "max_connections" || key == "max_idle_upstream_connections" || key == "max_header_size"
-        || key == "max_header_count" || key == "max_target_length" || key == "max_body_size") {
+        || key == "max_header_count" || key == "max_target_length" || key == "max_body_size"
+        || key == "max_policy_body_size") {
         if (!size)
             return badSize();
-        if (key != "max_body_size" && *size == 0)
+        if (key != "max_body_size" && key != "max_policy_body_size" && *size == 0)
             return makeError(std::string(key) + ": must be at least 1");
         const auto n = static_cast<std::size_t>(*size);
         if (key == "max_connections")
@@ -136,6 +137,8 @@ Result<void> EngineLimits::set(std::string_view key, std::string_view value)
             http.maxHeaderCount = n;
         else if (key == "max_target_length")
             http.maxTargetLength = n;
+        else if (key == "max_policy_body_size")
+            maxPolicyBodySize = n;
         else
             http.maxBodySize = *size;
         return {};

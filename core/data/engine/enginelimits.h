@@ -49,6 +49,12 @@ struct EngineLimits
     // Idle upstream connections kept per upstream address and worker.
     std::size_t maxIdleUpstreamPerAddress = 1024;
 
+    // Bodies a traffic policy needs whole (verify-webhook,
+    // request-/response-body-find-replace) are buffered up to this many
+    // bytes: a larger request body is refused with 413 (ERR_SWITCHYARD_4130),
+    // a larger response body is forwarded as it is.
+    std::size_t maxPolicyBodySize = 1024 * 1024;
+
     // Parser limits: head size (431), header count (431), target (414),
     // body size (413, 0 = unlimited), underscore headers.
     HttpLimits http;

@@ -6,6 +6,7 @@
 #include "data/http/httpmessage.h"
 #include "model/endpoint.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +58,8 @@ public:
     virtual ~HttpPolicyHook() = default;
 
     // on_http_request. May edit `request` (headers, target) before it is
-    // forwarded. A request body is streamed afterwards and is not available
-    // here (actions that need it are a later slice).
+    // forwarded. The request body streams afterwards and is not available
+    // here; see needsRequestBody() for policies that read it.
     virtual HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                              const HttpConnectionInfo &connection) = 0;
 
@@ -66,6 +67,60 @@ public:
     // the head is written to the client. May edit `response` headers.
     virtual void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
                                 HttpResponseHead &response, const HttpConnectionInfo &connection) = 0;
+
+    // Body-level actions (verify-webhook, *-body-find-replace,
+    // compress-response, custom-response in on_http_response). The engine
+    // asks up front whether a phase needs a whole body; only then does it
+    // buffer one (up to EngineLimits::maxPolicyBodySize). The defaults keep
+    // hooks that only see heads working unchanged.
+
+    // Whether on_http_request of `endpoint` (or of an endpoint it forwards
+    // to) reads the request body. When true the engine buffers the body
+    // (413 ERR_SWITCHYARD_4130 past the cap) and calls onHttpRequestWithBody.
+    virtual bool needsRequestBody(const Endpoint &endpoint)
+    {
+        (void)endpoint;
+        return false;
+    }
+
+    // on_http_request with the whole request body; may rewrite `body` (the
+    // engine fixes Content-Length).
+    virtual HttpPolicyDecision onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request,
+                                                     std::string &body, const HttpConnectionInfo &connection)
+    {
+        (void)body;
+        return onHttpRequest(endpoint, request, connection);
+    }
+
+    // Whether on_http_response of `endpoint` reads or rewrites the response
+    // body. When true the engine holds the response head and buffers the
+    // body; past the cap it gives up and streams (body then nullopt).
+    virtual bool needsResponseBody(const Endpoint &endpoint)
+    {
+        (void)endpoint;
+        return false;
+    }
+
+    struct ResponseEdit
+    {
+        // compress-response chose this coding ("gzip", "deflate", "br"; the
+        // headers already say so): the engine encodes the body. Empty: none.
+        std::string contentCoding;
+    };
+
+    // on_http_response with the body: `body` holds the whole body when the
+    // engine buffered it, else nullopt (it streams). A custom-response
+    // replaces `response` and sets `body`; the engine then sends that body
+    // and discards the upstream's. Framing headers in `response` are the
+    // engine's: it rewrites Content-Length / Transfer-Encoding afterwards.
+    virtual ResponseEdit onHttpResponseWithBody(const Endpoint &endpoint, const HttpRequestHead &request,
+                                                HttpResponseHead &response, std::optional<std::string> &body,
+                                                const HttpConnectionInfo &connection)
+    {
+        (void)body;
+        onHttpResponse(endpoint, request, response, connection);
+        return {};
+    }
 };
 
 } // namespace switchyard

@@ -241,7 +241,7 @@ void HttpProxySession::maybeReadClient()
 {
     if (m_phase != Phase::Exchange || m_requestComplete || m_clientReading || m_localResponse || m_closeAfterWrite)
         return;
-    if (!m_upstream || m_upWriting || !m_upOut.empty() || m_inPos != m_inEnd)
+    if (m_inPos != m_inEnd || (!m_bufferRequest && (!m_upstream || m_upWriting || !m_upOut.empty())))
         return;
     setReadWait(ReadWait::Body);
     readClientNow();
@@ -313,6 +313,7 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
     m_upstreamReused = m_upstreamBytesSeen = false;
     m_upstreamClean = true;
     m_clientKeepAlive = m_request.keepAlive && !m_worker.state().stopping.load(std::memory_order_relaxed);
+    resetBodyState();
     route();
 }
 
@@ -320,6 +321,10 @@ void HttpProxySession::onBody(std::string_view data)
 {
     if (m_localResponse)
         return;
+    if (m_bufferRequest) {
+        bufferRequestBody(data);
+        return;
+    }
     if (m_upChunked)
         HttpSerializer::appendChunk(m_upOut, data);
     else
@@ -339,6 +344,8 @@ void HttpProxySession::onMessageComplete()
         HttpSerializer::appendLastChunk(m_upOut, m_requestTrailers);
     m_requestComplete = true;
     setReadWait(ReadWait::None);
+    if (m_bufferRequest && !m_localResponse)
+        runBufferedRequestPolicy();
 }
 
 // ------------------------------------------------------------------- routing
@@ -373,28 +380,44 @@ void HttpProxySession::route()
                          EngineErrors::PolicyNotExecutable);
             return;
         }
-        HttpPolicyDecision decision = hook->onHttpRequest(endpoint, m_request, m_info);
-        if (decision.kind == HttpPolicyDecision::Kind::Close) {
-            closeNow();
+        if (hook->needsRequestBody(endpoint)) {
+            bufferRequestForPolicy();
             return;
         }
-        if (decision.kind == HttpPolicyDecision::Kind::Respond) {
-            HttpResponseHead head;
-            head.status = decision.status;
-            head.reason = HttpSerializer::reasonPhrase(decision.status);
-            head.headers = std::move(decision.headers);
-            head.headers.set("content-length", std::to_string(decision.body.size()));
-            head.headers.set("connection", "close");
-            std::string response = HttpSerializer::responseHead(head);
-            if (m_request.method != "HEAD")
-                response += decision.body;
-            respondLocally(std::move(response));
-            return;
-        }
-        if (decision.upstreamEndpoint)
-            m_endpoint = std::move(decision.upstreamEndpoint);
-        m_responseChain = std::move(decision.responseChain);
+        applyPolicyDecision(hook->onHttpRequest(endpoint, m_request, m_info));
+        return;
     }
+    forwardRequest();
+}
+
+void HttpProxySession::applyPolicyDecision(HttpPolicyDecision decision)
+{
+    if (decision.kind == HttpPolicyDecision::Kind::Close) {
+        closeNow();
+        return;
+    }
+    if (decision.kind == HttpPolicyDecision::Kind::Respond) {
+        HttpResponseHead head;
+        head.status = decision.status;
+        head.reason = HttpSerializer::reasonPhrase(decision.status);
+        head.headers = std::move(decision.headers);
+        head.headers.remove("transfer-encoding");
+        head.headers.set("content-length", std::to_string(decision.body.size()));
+        head.headers.set("connection", "close");
+        std::string response = HttpSerializer::responseHead(head);
+        if (m_request.method != "HEAD")
+            response += decision.body;
+        respondLocally(std::move(response));
+        return;
+    }
+    if (decision.upstreamEndpoint)
+        m_endpoint = std::move(decision.upstreamEndpoint);
+    m_responseChain = std::move(decision.responseChain);
+    forwardRequest();
+}
+
+void HttpProxySession::forwardRequest()
+{
     if (!m_endpoint->upstream) {
         respondError(503, "The endpoint " + m_endpoint->url.toString() + " has no upstream and its policy did not answer.",
                      EngineErrors::PolicyNotExecutable);

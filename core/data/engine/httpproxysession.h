@@ -9,9 +9,11 @@
 #include "data/engine/listenerinfo.h"
 #include "data/http/httprequestparser.h"
 #include "data/http/httpresponseparser.h"
+#include "policy/runtime/streamcompressor.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,6 +68,8 @@ private:
 
     // Routing and upstream.
     void route();
+    void applyPolicyDecision(HttpPolicyDecision decision);
+    void forwardRequest();
     void respondLocally(std::string response);
     void respondError(int status, const std::string &message, std::string_view code);
     void startForwarding();
@@ -85,6 +89,22 @@ private:
     void onResponseBody(std::string_view data);
     void onResponseTrailers(HttpHeaders trailers);
     void onResponseComplete();
+    void sendResponseHead(HttpResponseHead out);
+
+    // Bodies a policy needs whole, compression, replaced responses
+    // (httpproxysessionbody.cpp).
+    void resetBodyState();
+    void bufferRequestForPolicy();
+    void bufferRequestBody(std::string_view data);
+    void refuseRequestBody();
+    void runBufferedRequestPolicy();
+    bool holdResponseForPolicy(HttpResponseHead &out);
+    bool runHeadOnlyResponsePolicy(HttpResponseHead &out);
+    void runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead &out, std::optional<std::string> &body);
+    void sendWholeResponse(HttpResponseHead out, std::string body);
+    void relayPolicyBody(std::string_view data);
+    void appendClientBody(std::string_view data);
+    bool completePolicyBody();
 
     void maybeFinish();
     void startTunnel();
@@ -152,6 +172,16 @@ private:
     bool m_responseUpgraded = false;
     bool m_clientChunked = false;
     HttpHeaders m_responseTrailers;
+
+    // Body actions.
+    bool m_bufferRequest = false;      // on_http_request waits for the whole body
+    std::string m_requestBody;         // that body; then what is sent upstream
+    bool m_bufferResponse = false;     // on_http_response waits for the whole body
+    HttpResponseHead m_pendingResponse; // the held head meanwhile
+    std::string m_responseBody;
+    bool m_discardResponseBody = false; // a custom-response replaced the upstream's
+    std::size_t m_discardedBytes = 0;
+    std::unique_ptr<StreamCompressor> m_compressor; // compress-response, streaming
 
     bool m_tunnelClientDone = false;
     bool m_tunnelUpstreamDone = false;

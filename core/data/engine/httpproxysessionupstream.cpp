@@ -24,6 +24,8 @@ void HttpProxySession::startForwarding()
     m_upChunked = out.framing == HttpBodyFraming::Chunked;
     m_upOut.clear();
     HttpSerializer::appendRequestHead(m_upOut, out);
+    m_upOut += m_requestBody; // a body a policy read whole
+    m_requestBody.clear();
     m_responseParser = std::make_unique<HttpResponseParser>(*m_responseSide);
     m_responseParser->setPauseAfterMessage(true);
     m_responseParser->expectResponse(m_request.method, m_request.upgrade);
@@ -287,17 +289,17 @@ void HttpProxySession::onResponseHead(HttpResponseHead head)
     setUpstreamWait(UpstreamWait::None);
     m_retryHead.clear();
     HttpResponseHead out = HttpForwarding::prepareClientResponse(head, m_request.version);
-    if (m_policyRuns)
-        if (const auto hook = m_worker.state().policyHook.load()) {
-            if (m_responseChain.empty())
-                hook->onHttpResponse(*m_endpoint, m_request, out, m_info);
-            for (const EndpointPtr &endpoint : m_responseChain)
-                hook->onHttpResponse(*endpoint, m_request, out, m_info);
-        }
     m_upstreamKeepAlive = head.keepAlive;
     if (m_request.upgrade && !head.upgrade)
         m_clientKeepAlive = false; // the request parser stopped at the upgrade head
-    if (!head.upgrade) {
+    if (m_policyRuns && holdResponseForPolicy(out))
+        return;
+    sendResponseHead(std::move(out));
+}
+
+void HttpProxySession::sendResponseHead(HttpResponseHead out)
+{
+    if (!out.upgrade) {
         if (!out.keepAlive || !m_clientKeepAlive || m_worker.state().stopping.load(std::memory_order_relaxed)) {
             m_clientKeepAlive = false;
             out.headers.set("connection", "close");
@@ -314,6 +316,10 @@ void HttpProxySession::onResponseBody(std::string_view data)
 {
     if (m_informational)
         return;
+    if (m_bufferResponse || m_discardResponseBody || m_compressor) {
+        relayPolicyBody(data);
+        return;
+    }
     if (m_clientChunked)
         HttpSerializer::appendChunk(m_clientOut, data);
     else
@@ -329,6 +335,11 @@ void HttpProxySession::onResponseComplete()
 {
     if (m_informational) {
         m_informational = false;
+        return;
+    }
+    if (completePolicyBody()) {
+        m_responseTrailers = {};
+        m_responseComplete = true;
         return;
     }
     if (m_clientChunked)

@@ -3,6 +3,8 @@
 
 #include "data/engine/engineerrors.h"
 #include "data/http/httpserializer.h"
+#include "policy/bodyrunners/bodyactionrunners.h"
+#include "policy/bodyrunners/compressresponserunner.h"
 #include "policy/compile/policycompiler.h"
 #include "policy/exec/actionrunnerregistry.h"
 #include "policy/exec/builtinactions.h"
@@ -66,8 +68,11 @@ void applyRequest(PolicyRequest &&edited, const std::string &originalUrl, HttpRe
     }
 }
 
-HttpPolicyDecision respondWith(PolicyResponse response)
+// `coding`: compress-response chose it for this whole body.
+HttpPolicyDecision respondWith(PolicyResponse response, const std::string &coding = {})
 {
+    if (!coding.empty() && !CompressResponseRunner::encodeWhole(coding, response.body))
+        response.headers.remove("content-encoding");
     HttpPolicyDecision decision;
     decision.kind = HttpPolicyDecision::Kind::Respond;
     decision.status = response.statusCode;
@@ -103,11 +108,30 @@ const std::optional<EndpointUrl> &internalTarget(const std::string &target)
     return entry.url;
 }
 
+// Runner actions (circuit-breaker) may learn from the upstream's answers;
+// builtin actions never do.
+bool watchesResponses(const CompiledPolicy &policy)
+{
+    for (const PolicyPhase phase : {PolicyPhase::HttpRequest, PolicyPhase::HttpResponse}) {
+        const CompiledPhase *rules = policy.phase(phase);
+        if (!rules)
+            continue;
+        for (const CompiledRule &rule : rules->rules) {
+            for (const CompiledAction &action : rule.actions) {
+                if (action.kind == ActionKind::External)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 PolicyRuntime::PolicyRuntime(const EndpointRegistry &registry, const ActionRunnerRegistry *runners)
-    : m_registry(registry), m_runners(runners)
+    : m_registry(registry), m_ownRunners(runners ? *runners : ActionRunnerRegistry{}), m_runners(&m_ownRunners)
 {
+    registerBodyActions(m_ownRunners);
 }
 
 std::shared_ptr<const CompiledPolicy> PolicyRuntime::policyFor(const Endpoint &endpoint)
@@ -150,10 +174,18 @@ void PolicyRuntime::pruneLocked(const RoutingSnapshot &snapshot)
 HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                                 const HttpConnectionInfo &connection)
 {
+    std::string noBody;
+    return onHttpRequestWithBody(endpoint, request, noBody, connection);
+}
+
+HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request,
+                                                        std::string &body, const HttpConnectionInfo &connection)
+{
     const auto snapshot = m_registry.snapshot();
     const PolicyExecutor executor(m_runners);
     PolicyExchange exchange = exchangeFor(request, connection);
     const std::string originalUrl = exchange.request.url;
+    exchange.request.body = std::move(body);
     // The routed endpoint is shared by the snapshot; keep our own pointer to
     // it so the chain owns every member.
     std::vector<EndpointPtr> chain{snapshot ? snapshot->endpoint(endpoint.id) : nullptr};
@@ -192,6 +224,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
                 continue;
             }
             {
+                body = std::move(exchange.request.body);
                 applyRequest(std::move(exchange.request), originalUrl, request);
                 HttpPolicyDecision forward;
                 // Without a forward the session's own endpoint stays: this
@@ -229,7 +262,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
     // first and then outwards.
     exchange.response = std::move(*response);
     respondThrough(chain, chain.size() - 1, exchange);
-    return respondWith(std::move(*exchange.response));
+    return respondWith(std::move(*exchange.response), exchange.responseCoding);
 }
 
 void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
@@ -241,35 +274,61 @@ void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::s
             continue;
         setEndpoint(exchange, *chain[i]);
         PolicyOutcome outcome = executor.run(*policy, PolicyPhase::HttpResponse, exchange);
-        if (outcome.kind == PolicyOutcome::Kind::Respond)
+        if (outcome.kind == PolicyOutcome::Kind::Respond) {
             exchange.response = std::move(outcome.response);
+            exchange.responseCoding.clear();
+        }
     }
 }
 
 void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
                                    HttpResponseHead &response, const HttpConnectionInfo &connection)
 {
+    std::optional<std::string> streamed;
+    onHttpResponseWithBody(endpoint, request, response, streamed, connection);
+}
+
+HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoint &endpoint,
+                                                                   const HttpRequestHead &request,
+                                                                   HttpResponseHead &response,
+                                                                   std::optional<std::string> &body,
+                                                                   const HttpConnectionInfo &connection)
+{
+    ResponseEdit edit;
     std::shared_ptr<const CompiledPolicy> policy;
-    // Most policies have no on_http_response rules: then there is nothing
-    // to build an exchange for.
-    if (!compiles(endpoint, policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
-        return;
+    if (!compiles(endpoint, policy) || !policy)
+        return edit;
+    const bool hasResponsePhase = policy->phase(PolicyPhase::HttpResponse) != nullptr;
+    const bool observed = watchesResponses(*policy);
+    // Most policies have neither on_http_response rules nor actions that
+    // watch responses: then there is nothing to build an exchange for.
+    if (!hasResponsePhase && !observed)
+        return edit;
     PolicyExchange exchange = exchangeFor(request, connection);
-    exchange.response = PolicyResponse{response.status, response.headers, {}};
+    exchange.response = PolicyResponse{response.status, response.headers, body ? std::move(*body) : std::string()};
+    exchange.responseBodyWhole = body.has_value();
     setEndpoint(exchange, endpoint);
     // Runtime actions: outcome feedback (circuit-breaker) sees the status
     // the upstream sent, before this policy edits it.
-    if (m_runners)
+    if (observed)
         m_runners->observeResponse(exchange);
-    // Only the head can change here: the body streams afterwards, so a
-    // custom-response in on_http_response is limited to status and headers.
+    if (!hasResponsePhase)
+        return edit;
     PolicyOutcome outcome = PolicyExecutor(m_runners).run(*policy, PolicyPhase::HttpResponse, exchange);
-    const PolicyResponse &edited = outcome.kind == PolicyOutcome::Kind::Respond ? outcome.response : *exchange.response;
+    const bool replaced = outcome.kind == PolicyOutcome::Kind::Respond;
+    PolicyResponse &edited = replaced ? outcome.response : *exchange.response;
     if (edited.statusCode != response.status) {
         response.status = edited.statusCode;
         response.reason = HttpSerializer::reasonPhrase(edited.statusCode);
     }
-    response.headers = edited.headers;
+    response.headers = std::move(edited.headers);
+    // A custom-response replaces the upstream's response, body included;
+    // otherwise a buffered body comes back as the actions left it.
+    if (replaced || body)
+        body = std::move(edited.body);
+    if (!replaced)
+        edit.contentCoding = std::move(exchange.responseCoding);
+    return edit;
 }
 
 } // namespace switchyard

@@ -4,6 +4,7 @@
 #include "control/endpointregistry.h"
 #include "data/engine/httppolicyhook.h"
 #include "policy/compile/compiledpolicy.h"
+#include "policy/exec/actionrunnerregistry.h"
 #include "policy/exec/policyexchange.h"
 
 #include <cstdint>
@@ -14,8 +15,6 @@
 
 namespace switchyard {
 
-class ActionRunnerRegistry;
-
 // The engine's HttpPolicyHook over PolicyCompiler + PolicyExecutor.
 // Policies are compiled on first use and cached per (endpoint id, policy
 // text), so a registry change recompiles only the endpoints whose policy
@@ -24,20 +23,37 @@ class ActionRunnerRegistry;
 // the registry's current snapshot and its policy runs in turn, up to
 // HopLimit forwards (then 508 ERR_SWITCHYARD_3501; a missing target is
 // 404 ERR_SWITCHYARD_3200, as PolicySimulator documents). A policy that
-// does not compile fails closed: 503 ERR_SWITCHYARD_2301. Thread-safe.
+// does not compile fails closed: 503 ERR_SWITCHYARD_2301. Body actions
+// (verify-webhook, *-body-find-replace, compress-response) are always
+// registered: the runtime runs with a copy of `runners` plus those
+// (policyruntimebody.cpp). Thread-safe.
 class PolicyRuntime : public HttpPolicyHook
 {
 public:
     static constexpr int HopLimit = 10;
 
-    // Both must outlive the runtime; `runners` may be null (actions the
-    // executor does not implement are skipped).
+    // `registry` must outlive the runtime; `runners` (may be null) is
+    // copied at construction, so fill it first. Actions without a runner
+    // are skipped.
     explicit PolicyRuntime(const EndpointRegistry &registry, const ActionRunnerRegistry *runners = nullptr);
 
     HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                      const HttpConnectionInfo &connection) override;
     void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request, HttpResponseHead &response,
                         const HttpConnectionInfo &connection) override;
+
+    // Body support (policyruntimebody.cpp). A policy needs the request
+    // body when its on_http_request has verify-webhook or
+    // request-body-find-replace or mentions req.body, or when a literal
+    // forward-internal target's does; the response body when its
+    // on_http_response has response-body-find-replace or mentions res.body.
+    bool needsRequestBody(const Endpoint &endpoint) override;
+    HttpPolicyDecision onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request, std::string &body,
+                                             const HttpConnectionInfo &connection) override;
+    bool needsResponseBody(const Endpoint &endpoint) override;
+    ResponseEdit onHttpResponseWithBody(const Endpoint &endpoint, const HttpRequestHead &request,
+                                        HttpResponseHead &response, std::optional<std::string> &body,
+                                        const HttpConnectionInfo &connection) override;
 
     // The compiled policy of `endpoint`, null when it has none or it does
     // not compile.
@@ -54,8 +70,10 @@ private:
     void pruneLocked(const RoutingSnapshot &snapshot);
     // Runs on_http_response of chain[last..0] over `response`.
     void respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange);
+    bool needsBody(const Endpoint &endpoint, PolicyPhase phase, int depth);
 
     const EndpointRegistry &m_registry;
+    ActionRunnerRegistry m_ownRunners; // the caller's runners plus the body actions
     const ActionRunnerRegistry *m_runners;
     std::shared_mutex m_mutex;
     std::unordered_map<std::string, CacheEntry> m_cache; // by endpoint id

@@ -72,6 +72,15 @@ struct PolicyExchange
     std::vector<std::pair<std::string, cel::Value>> vars;
     // What `log` actions recorded, in order.
     std::vector<PolicyLogEntry> logs;
+
+    // Body actions. The engine streams response bodies unless a policy
+    // needs them whole: false means response->body is empty because the
+    // body streams (response-body-find-replace then does nothing). The
+    // simulator's bodies are always whole.
+    bool responseBodyWhole = true;
+    // compress-response: the coding the body gets on its way out ("gzip",
+    // "deflate", "br"); the action already set the headers. Empty: none.
+    std::string responseCoding;
 };
 
 } // namespace switchyard

@@ -60,6 +60,9 @@ void TestEngineLimits::sizes()
     QCOMPARE(limits.http.maxBodySize, std::uint64_t(10 * 1024 * 1024));
     QVERIFY(limits.set("max_header_size", "32KiB"));
     QCOMPARE(limits.http.maxHeadSize, std::size_t(32 * 1024));
+    QVERIFY(limits.set("max_policy_body_size", "64KiB"));
+    QCOMPARE(limits.maxPolicyBodySize, std::size_t(64 * 1024));
+    QCOMPARE(EngineLimits().maxPolicyBodySize, std::size_t(1024 * 1024));
     QVERIFY(limits.set("max_connections", "100"));
     QCOMPARE(limits.maxConnections, std::size_t(100));
     QVERIFY(limits.set("underscore_headers", "reject"));
@@ -98,7 +101,7 @@ void TestEngineLimits::everyKeyIsSettable()
         const auto result = limits.set(key, key == "underscore_headers" ? "drop" : duration ? "1s" : "7");
         QVERIFY2(result.ok(), key.c_str());
     }
-    QCOMPARE(EngineLimits::keys().size(), std::size_t(17));
+    QCOMPARE(EngineLimits::keys().size(), std::size_t(18));
 }
 
 QTEST_GUILESS_MAIN(TestEngineLimits)

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "policy/exec/actionrunner.h"
+
+namespace switchyard {
+
+// verify-webhook (reference §6.3): checks the provider's signature over the
+// whole request body (the engine buffers it for policies with this action)
+// with WebhookVerifier. A failed check answers 403 unless `enforce: false`.
+// A secret that is not literal is rendered per request; the verifier is
+// built per request (cheap: no network, the secret decoded once).
+class VerifyWebhookRunner final : public ActionRunner
+{
+public:
+    ActionRunResult run(const ActionRunContext &context) const override;
+};
+
+} // namespace switchyard
