@@ -49,6 +49,8 @@ void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, cons
         options.logLevel = agent.logLevel;
     if (options.logFormat.empty())
         options.logFormat = agent.logFormat;
+    if (options.inspectDbSize == 0)
+        options.inspectDbSize = agent.inspectDbSize;
     options.resolveDefaults();
 }
 
@@ -90,7 +92,11 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     // Management/agent APIs: stored cloud endpoints join the registry
     // before the listeners are announced; declared before the engine so it
     // outlives the engine's API thread.
-    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry);
+    // The config's inspect_db_size applies unless --limit set one.
+    EngineLimits engineLimits = limits;
+    if (options.inspectDbSize != 0 && engineLimits.inspectDbSize == EngineLimits().inspectDbSize)
+        engineLimits.inspectDbSize = options.inspectDbSize < 0 ? 0 : static_cast<std::uint64_t>(options.inspectDbSize);
+    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry, engineLimits);
     if (!api) {
         printError("switchyard " + command + ": " + api.message());
         return ExitRuntime;
@@ -110,9 +116,11 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.edgeHttps = options.edgeHttps;
     engineOptions.workers = options.workers;
     engineOptions.dataDir = options.dataDir;
-    engineOptions.limits = limits;
+    engineOptions.limits = engineLimits;
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
+    engine.setCaptureSink((*api)->captureSink());
+    (*api)->attachEngine(&engine);
     engine.setPolicyHook(std::make_shared<PolicyRuntime>(registry));
     if (auto started = engine.start(); !started) {
         printError("switchyard " + command + ": " + started.message());

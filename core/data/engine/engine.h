@@ -13,6 +13,7 @@
 
 namespace switchyard {
 
+class CaptureSink;
 class EndpointRegistry;
 class HttpPolicyHook;
 class TlsPassthroughHandler;
@@ -46,6 +47,9 @@ public:
     void setLocalServiceHandler(LocalServiceHandler handler);
     void setPolicyHook(std::shared_ptr<HttpPolicyHook> hook);
     void setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler);
+    // The traffic inspector's sink (capturesink.h); null (the default)
+    // records nothing.
+    void setCaptureSink(std::shared_ptr<CaptureSink> sink);
 
     // Loads the local CA (when a data dir is set), binds every listener and
     // starts the workers. A listener that cannot bind fails the whole start

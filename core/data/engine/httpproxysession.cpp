@@ -306,6 +306,7 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
     m_worker.state().activeExchanges.fetch_add(1, std::memory_order_relaxed);
     setReadWait(ReadWait::None);
     m_request = std::move(head);
+    captureBegin();
     m_localResponse = false;
     m_requestComplete = false;
     m_requestTrailers = {};
@@ -318,6 +319,7 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
 
 void HttpProxySession::onBody(std::string_view data)
 {
+    captureRequestBody(data);
     if (m_localResponse)
         return;
     if (m_upChunked)
@@ -365,6 +367,7 @@ void HttpProxySession::route()
     }
     m_endpoint = pool->members[m_worker.nextRoundRobin() % pool->members.size()];
     const Endpoint &endpoint = *m_endpoint;
+    captureRoute(endpoint, nullptr);
     m_policyRuns = !endpoint.trafficPolicy.empty() || endpoint.type == EndpointType::Cloud;
     if (m_policyRuns) {
         const std::shared_ptr<HttpPolicyHook> hook = state.policyHook.load();
@@ -374,6 +377,7 @@ void HttpProxySession::route()
             return;
         }
         HttpPolicyDecision decision = hook->onHttpRequest(endpoint, m_request, m_info);
+        captureRoute(endpoint, &decision);
         if (decision.kind == HttpPolicyDecision::Kind::Close) {
             closeNow();
             return;
@@ -408,11 +412,14 @@ void HttpProxySession::respondLocally(std::string response)
     m_localResponse = true;
     m_clientKeepAlive = false;
     m_responseStarted = m_responseComplete = true;
+    captureLocalResponse(response);
     m_clientOut += response;
 }
 
 void HttpProxySession::respondError(int status, const std::string &message, std::string_view code)
 {
+    if (m_capture)
+        m_capture->errorCode = code;
     respondLocally(HttpErrorResponse::build(status, message, code));
 }
 
@@ -439,6 +446,7 @@ void HttpProxySession::maybeFinish()
     m_worker.returnBuffer(std::move(m_upIn));
     m_responseParser.reset();
     m_retryHead.clear();
+    captureEnd();
     m_endpoint.reset();
     m_responseChain.clear();
     m_snapshot.reset();
@@ -464,6 +472,7 @@ void HttpProxySession::maybeFinish()
 void HttpProxySession::startTunnel()
 {
     m_phase = Phase::Tunnel;
+    captureEnd();
     endExchangeCount();
     m_responseParser.reset();
     setUpstreamWait(UpstreamWait::None);
@@ -495,6 +504,7 @@ void HttpProxySession::closeNow()
     if (m_phase == Phase::Closed)
         return;
     m_phase = Phase::Closed;
+    captureEnd();
     dropUpstream();
     m_client->close();
     endExchangeCount();

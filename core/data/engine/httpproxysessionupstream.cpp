@@ -31,6 +31,7 @@ void HttpProxySession::startForwarding()
     m_upstream = m_worker.upstreams().take(upstreamKey(), Clock::now(),
                                            m_worker.state().options.limits.upstreamIdleTimeout);
     if (m_upstream) {
+        captureUpstreamConnected();
         m_upstreamReused = true;
         if (m_request.framing == HttpBodyFraming::None && !m_request.upgrade)
             m_retryHead = m_upOut;
@@ -71,6 +72,7 @@ void HttpProxySession::onUpstreamConnected(std::uint64_t exchange, std::shared_p
         return;
     }
     m_upstream = std::move(stream);
+    captureUpstreamConnected();
     readUpstream();
     flushUpstream();
     maybeReadClient();
@@ -306,6 +308,7 @@ void HttpProxySession::onResponseHead(HttpResponseHead head)
         }
     }
     m_clientChunked = out.framing == HttpBodyFraming::Chunked;
+    captureResponseHead(out);
     HttpSerializer::appendResponseHead(m_clientOut, out);
     m_responseStarted = true;
 }
@@ -314,6 +317,7 @@ void HttpProxySession::onResponseBody(std::string_view data)
 {
     if (m_informational)
         return;
+    captureResponseBody(data);
     if (m_clientChunked)
         HttpSerializer::appendChunk(m_clientOut, data);
     else

@@ -98,7 +98,7 @@ void TestEngineLimits::everyKeyIsSettable()
         const auto result = limits.set(key, key == "underscore_headers" ? "drop" : duration ? "1s" : "7");
         QVERIFY2(result.ok(), key.c_str());
     }
-    QCOMPARE(EngineLimits::keys().size(), std::size_t(17));
+    QCOMPARE(EngineLimits::keys().size(), std::size_t(20));
 }
 
 QTEST_GUILESS_MAIN(TestEngineLimits)
