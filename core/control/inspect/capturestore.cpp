@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace switchyard {
 
 namespace {
@@ -81,6 +83,10 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(const std::string &path
     if (!bytes)
         return bytes.error();
     store->m_bytes = static_cast<std::uint64_t>(*bytes);
+    auto count = store->m_writer.queryInt("SELECT COUNT(*) FROM captures");
+    if (!count)
+        return count.error();
+    store->m_count = *count;
     if (auto retention = store->applyRetention(); !retention)
         return retention.error();
     return store;
@@ -91,17 +97,22 @@ Result<void> CaptureStore::insert(std::vector<CaptureRecord> &records)
     const std::lock_guard lock(m_writeMutex);
     if (auto begin = m_writer.exec("BEGIN IMMEDIATE"); !begin)
         return begin;
-    for (CaptureRecord &record : records) {
-        if (auto inserted = insertOne(record); !inserted) {
-            (void)m_writer.exec("ROLLBACK");
-            return inserted;
-        }
-    }
-    if (auto retention = applyRetention(); !retention) {
+    const std::uint64_t bytes = m_bytes;
+    const std::int64_t count = m_count;
+    const auto rollback = [&](Result<void> failure) {
         (void)m_writer.exec("ROLLBACK");
-        return retention;
-    }
-    return m_writer.exec("COMMIT");
+        m_bytes = bytes;
+        m_count = count;
+        return failure;
+    };
+    for (CaptureRecord &record : records)
+        if (auto inserted = insertOne(record); !inserted)
+            return rollback(std::move(inserted));
+    if (auto retention = applyRetention(); !retention)
+        return rollback(std::move(retention));
+    if (auto commit = m_writer.exec("COMMIT"); !commit)
+        return rollback(std::move(commit));
+    return {};
 }
 
 Result<void> CaptureStore::insertOne(CaptureRecord &record)
@@ -123,39 +134,26 @@ Result<void> CaptureStore::insertOne(CaptureRecord &record)
         return run;
     record.seq = sqlite3_last_insert_rowid(m_writer.handle());
     m_bytes += static_cast<std::uint64_t>(size);
+    ++m_count;
     return {};
 }
 
 Result<void> CaptureStore::applyRetention()
 {
-    auto count = m_writer.queryInt("SELECT COUNT(*) FROM captures");
-    if (!count)
-        return count.error();
-    const auto maxRecords = static_cast<std::int64_t>(m_options.maxRecords);
-    if (*count > maxRecords) {
-        auto cut = SqliteStatement::prepare(m_writer.handle(),
-                                            "DELETE FROM captures WHERE seq <= (SELECT seq FROM captures ORDER BY "
-                                            "seq DESC LIMIT 1 OFFSET ?1)");
-        if (!cut)
-            return cut.error();
-        cut->bind(1, maxRecords);
-        if (auto run = cut->run(); !run)
-            return run;
-    }
-    auto bytes = m_writer.queryInt("SELECT COALESCE(SUM(size), 0) FROM captures");
-    if (!bytes)
-        return bytes.error();
-    m_bytes = static_cast<std::uint64_t>(*bytes);
-    if (m_bytes <= m_options.maxBytes)
+    // Count and size are kept in memory (read once at open), so a batch
+    // costs no table scan unless something must go.
+    if (m_count <= static_cast<std::int64_t>(m_options.maxRecords) && m_bytes <= m_options.maxBytes)
         return {};
-    // Walk from the oldest until enough has been freed, then cut there.
+    // Walk from the oldest until both budgets hold, then cut there.
     std::uint64_t freed = 0;
+    std::int64_t removed = 0;
     std::int64_t lastSeq = -1;
     {
         auto oldest = SqliteStatement::prepare(m_writer.handle(), "SELECT seq, size FROM captures ORDER BY seq");
         if (!oldest)
             return oldest.error();
-        while (m_bytes - freed > m_options.maxBytes) {
+        while (m_count - removed > static_cast<std::int64_t>(m_options.maxRecords)
+               || m_bytes - freed > m_options.maxBytes) {
             auto row = oldest->step();
             if (!row)
                 return row.error();
@@ -163,6 +161,7 @@ Result<void> CaptureStore::applyRetention()
                 break;
             lastSeq = oldest->columnInt(0);
             freed += static_cast<std::uint64_t>(oldest->columnInt(1));
+            ++removed;
         }
     }
     if (lastSeq < 0)
@@ -173,7 +172,8 @@ Result<void> CaptureStore::applyRetention()
     cut->bind(1, lastSeq);
     if (auto run = cut->run(); !run)
         return run;
-    m_bytes -= freed;
+    m_bytes -= std::min(freed, m_bytes);
+    m_count -= std::min(removed, m_count);
     return {};
 }
 
@@ -230,6 +230,7 @@ Result<void> CaptureStore::clear()
     if (auto deleted = m_writer.exec("DELETE FROM captures"); !deleted)
         return deleted;
     m_bytes = 0;
+    m_count = 0;
     return {};
 }
 

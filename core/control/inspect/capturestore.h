@@ -58,7 +58,8 @@ private:
     SqliteDatabase m_writer;
     mutable SqliteDatabase m_reader;
     Options m_options;
-    std::uint64_t m_bytes = 0;
+    std::uint64_t m_bytes = 0; // writer side, under m_writeMutex
+    std::int64_t m_count = 0;
 };
 
 } // namespace switchyard

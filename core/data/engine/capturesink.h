@@ -54,9 +54,12 @@ struct CapturedExchange
 };
 
 // THE SEAM for the inspector (Engine::setCaptureSink). submit() is called on
-// a data-plane worker once per finished exchange (also for exchanges that
-// ended with a closed connection or turned into a WebSocket tunnel); it must
-// not block: implementations queue and drop when full. Thread-safe.
+// a data-plane worker once per routed exchange, as soon as its response is
+// complete and before its last bytes are written to the client (so a client
+// that has read a response can find it), or when the connection closed
+// early or became a WebSocket tunnel. Exchanges that matched no endpoint
+// are not submitted. durationNs ends there. It must not block:
+// implementations queue and drop when full. Thread-safe.
 class CaptureSink
 {
 public:

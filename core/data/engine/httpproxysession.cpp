@@ -413,6 +413,7 @@ void HttpProxySession::respondLocally(std::string response)
     m_clientKeepAlive = false;
     m_responseStarted = m_responseComplete = true;
     captureLocalResponse(response);
+    captureEnd();
     m_clientOut += response;
 }
 

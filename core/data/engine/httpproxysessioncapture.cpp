@@ -155,6 +155,13 @@ void HttpProxySession::captureEnd()
 {
     if (!m_capture)
         return;
+    if (m_capture->endpointUrl.empty()) {
+        // Never routed (no endpoint for the Host, malformed request): there
+        // is no endpoint to show it under.
+        m_capture.reset();
+        m_captureSink.reset();
+        return;
+    }
     m_capture->durationNs = captureElapsed();
     m_captureSink->submit(std::move(m_capture));
     m_captureSink.reset();

@@ -339,6 +339,9 @@ void HttpProxySession::onResponseComplete()
         HttpSerializer::appendLastChunk(m_clientOut, m_responseTrailers);
     m_responseTrailers = {};
     m_responseComplete = true;
+    // Handed over before the last bytes go out, so a client that saw the
+    // whole response finds it in the inspector.
+    captureEnd();
 }
 
 } // namespace switchyard
