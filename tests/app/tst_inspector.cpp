@@ -549,7 +549,6 @@ void TestInspector::tenThousandListed()
     }
     QCOMPARE(ok, Count);
     c.close();
-    QJsonArray list;
     // The writer may lag behind on a loaded machine: wait (cheaply) for
     // the last request, then list everything once. One connection means
     // one worker, so captures arrive in order.
