@@ -102,6 +102,7 @@ Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDi
     InspectorApi::Options inspectorOptions;
     State *raw = state.get();
     inspectorOptions.replayTarget = [raw](const std::string &url) { return replayTarget(raw->engine.load(), url); };
+    inspectorOptions.droppedCaptures = [raw] { return raw->queue->dropped(); };
     state->inspector = std::make_unique<InspectorApi>(*state->captures, *state->writer, state->metrics,
                                                       std::move(inspectorOptions));
     state->inspector->addRoutes(state->service->router());

@@ -505,7 +505,7 @@ void TestInspector::metricsText()
     QVERIFY(r.header("content-type").starts_with("text/plain; version=0.0.4"));
     const QString text = QString::fromStdString(r.body);
     // Every non-comment line is "name{labels} number".
-    const QRegularExpression line(R"(^[a-z_]+\{[^}]*\} -?[0-9.e+-]+$)");
+    const QRegularExpression line(R"(^[a-z_]+(\{[^}]*\})? -?[0-9.e+-]+$)");
     for (const QString &l : text.split('\n', Qt::SkipEmptyParts))
         QVERIFY2(l.startsWith("# HELP ") || l.startsWith("# TYPE ") || line.match(l).hasMatch(), qPrintable(l));
     QCOMPARE(sample(text, "switchyard_http_requests_total{" + labels + ",class=\"2xx\"}"), ok0 + 3);
@@ -560,6 +560,7 @@ void TestInspector::tenThousandListed()
         QTest::qWait(250);
     }
     const QJsonArray list = requests("?limit=20000");
+    QCOMPARE(sample(QString::fromStdString(api("GET", "/metrics").body), "switchyard_inspector_dropped_total"), 0.0);
     QCOMPARE(list.size(), Count);
     QCOMPARE(list.first().toObject().value("request").toObject().value("uri").toString(),
              QString("/status/200?n=%1").arg(Count - 1));

@@ -164,6 +164,10 @@ ApiResponse InspectorApi::metrics(const ApiRequest &request)
     response.status = 200;
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = m_metrics.prometheusText();
+    response.body += "# HELP switchyard_inspector_dropped_total Captures dropped because the writer fell behind.\n"
+                     "# TYPE switchyard_inspector_dropped_total counter\n"
+                     "switchyard_inspector_dropped_total "
+        + std::to_string(m_options.droppedCaptures ? m_options.droppedCaptures() : 0) + "\n";
     return response;
 }
 

@@ -6,6 +6,7 @@
 #include "control/api/hostguard.h"
 #include "control/inspect/replayclient.h"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ public:
         // Where to send a replay for an endpoint URL; nullopt when no
         // listener serves it (the endpoint went offline).
         std::function<std::optional<ReplayClient::Target>(const std::string &endpointUrl)> replayTarget;
+        // Captures the queue dropped (for /metrics); unset gives 0.
+        std::function<std::uint64_t()> droppedCaptures;
     };
 
     InspectorApi(CaptureStore &store, CaptureWriter &writer, TrafficMetrics &metrics, Options options);

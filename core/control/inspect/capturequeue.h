@@ -17,16 +17,18 @@ class TrafficMetrics;
 
 // The bounded hand-off between the data-plane workers (many producers) and
 // the inspector's single writer thread. submit() holds the lock only for a
-// push_back into a pre-reserved vector; a full queue drops the exchange and
-// counts it, so a burst never blocks forwarding and memory stays bounded
-// (capacity × the body cap at worst). Metrics, when set, are recorded for
+// push_back; a full queue (by count or by the bytes of the bodies and heads
+// it holds) drops the exchange and counts it, so a burst never blocks
+// forwarding and memory stays bounded. Metrics, when set, are recorded for
 // every exchange, dropped or not.
 class CaptureQueue final : public CaptureSink
 {
 public:
-    static constexpr std::size_t DefaultCapacity = 4096;
+    static constexpr std::size_t DefaultCapacity = 65536;
+    static constexpr std::size_t DefaultMaxBytes = 64 * 1024 * 1024;
 
-    explicit CaptureQueue(std::size_t capacity = DefaultCapacity, TrafficMetrics *metrics = nullptr);
+    explicit CaptureQueue(std::size_t capacity = DefaultCapacity, TrafficMetrics *metrics = nullptr,
+                          std::size_t maxBytes = DefaultMaxBytes);
 
     bool enabled() const override { return m_enabled.load(std::memory_order_relaxed); }
     void setEnabled(bool on) { m_enabled.store(on, std::memory_order_relaxed); }
@@ -42,7 +44,11 @@ public:
     std::uint64_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
 
 private:
+    static std::size_t weight(const CapturedExchange &exchange);
+
     const std::size_t m_capacity;
+    const std::size_t m_maxBytes;
+    std::size_t m_bytes = 0;
     TrafficMetrics *m_metrics;
     std::atomic<bool> m_enabled{true};
     std::atomic<std::uint64_t> m_submitted{0};

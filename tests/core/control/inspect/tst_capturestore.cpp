@@ -253,6 +253,16 @@ void TestCaptureStore::queueDropsWhenFull()
     QCOMPARE(metrics.snapshot("https://web.example")->requests, std::uint64_t(5));
     QCOMPARE(queue.takeAll(std::chrono::milliseconds(0)).size(), std::size_t(2));
     QCOMPARE(queue.takeAll(std::chrono::milliseconds(0)).size(), std::size_t(0));
+
+    // The byte budget: two 3 KB bodies fit in 8 KB, the third does not.
+    CaptureQueue bounded(100, nullptr, 8 * 1024);
+    for (int i = 0; i < 3; ++i)
+        bounded.submit(std::make_unique<CapturedExchange>(exchange("web", "/", 3000)));
+    QCOMPARE(bounded.submitted(), std::uint64_t(2));
+    QCOMPARE(bounded.dropped(), std::uint64_t(1));
+    QCOMPARE(bounded.takeAll(std::chrono::milliseconds(0)).size(), std::size_t(2));
+    bounded.submit(std::make_unique<CapturedExchange>(exchange("web", "/", 3000)));
+    QCOMPARE(bounded.submitted(), std::uint64_t(3));
 }
 
 void TestCaptureStore::queueDisabled()
