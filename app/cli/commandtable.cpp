@@ -10,7 +10,7 @@ namespace switchyard::cli {
 
 namespace {
 
-constexpr std::array<Command, 11> Commands{{
+constexpr std::array<Command, 12> Commands{{
     {"http", "Start an agent endpoint forwarding HTTP to an upstream", &runHttpCommand},
     {"tcp", "Start an agent endpoint forwarding TCP to an upstream", &runTcpCommand},
     {"tls", "Start an agent endpoint forwarding TLS to an upstream", &runTlsCommand},
@@ -20,6 +20,7 @@ constexpr std::array<Command, 11> Commands{{
     {"policy", "Validate or simulate a traffic policy", &runPolicyCommand},
     {"expr", "Evaluate a CEL expression", &runExprCommand},
     {"ca", "Local certificate authority (path)", &runCaCommand},
+    {"inspect", "Export captured traffic from a running core (export --har FILE)", &runInspectCommand},
     {"accounts", "Accounts and API keys (create|list|keys create)", &runAccountsCommand},
     {"version", "Print the version", &runVersionCommand},
 }};

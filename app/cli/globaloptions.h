@@ -23,6 +23,7 @@ struct GlobalOptions
     int workers = 0; // 0 = one per CPU core
     std::string logLevel;
     std::string logFormat;
+    long long inspectDbSize = 0; // agent.inspect_db_size: 0 = unset, -1 = inspection off
 
     static void addTo(QCommandLineParser &parser);
     // Reads the flags; on a bad value returns a message for a usage error.

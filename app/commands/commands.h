@@ -17,6 +17,7 @@ int runPolicyCommand(const QStringList &args);
 int runExprCommand(const QStringList &args);
 int runCaCommand(const QStringList &args);
 int runAccountsCommand(const QStringList &args);
+int runInspectCommand(const QStringList &args);
 int runVersionCommand(const QStringList &args);
 
 } // namespace switchyard::cli

@@ -2,12 +2,15 @@
 #pragma once
 
 #include "common/result.h"
+#include "data/engine/enginelimits.h"
 #include "data/engine/localservice.h"
 
 #include <memory>
 #include <string>
 
 namespace switchyard {
+class CaptureSink;
+class Engine;
 class EndpointRegistry;
 }
 
@@ -18,15 +21,21 @@ namespace switchyard::cli {
 // DATA_DIR/api_key holds a valid key, and serves ApiService through the
 // engine's local service seam. The store is only touched by open() (before
 // the engine starts) and then by the engine's single API thread.
+// It also runs the traffic inspector: the capture queue the engine feeds,
+// DATA_DIR/inspect.db with its writer thread, the metrics, and their routes.
 class HeadlessApi
 {
 public:
     static Result<std::unique_ptr<HeadlessApi>> open(const std::string &dataDir, const std::string &apiAddr,
-                                                     EndpointRegistry &registry);
+                                                     EndpointRegistry &registry, const EngineLimits &limits = {});
     ~HeadlessApi();
 
     // For Engine::setLocalServiceHandler(); valid while this object lives.
     LocalServiceHandler handler();
+    // For Engine::setCaptureSink().
+    std::shared_ptr<CaptureSink> captureSink() const;
+    // Replays go to this engine's listeners; call before Engine::start().
+    void attachEngine(const Engine *engine);
     int loadedEndpoints() const { return m_loaded; }
 
 private:

@@ -59,6 +59,8 @@ void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, cons
         options.logLevel = agent.logLevel;
     if (options.logFormat.empty())
         options.logFormat = agent.logFormat;
+    if (options.inspectDbSize == 0)
+        options.inspectDbSize = agent.inspectDbSize;
     options.resolveDefaults();
 }
 
@@ -109,10 +111,14 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     if (reloader)
         reloader->adopt(*applied);
 
-    // Management/agent APIs: stored cloud endpoints join the registry
-    // before the listeners are announced; declared before the engine so it
-    // outlives the engine's API thread.
-    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry);
+    // The config's inspect_db_size applies unless --limit set one.
+    EngineLimits engineLimits = limits;
+    if (options.inspectDbSize != 0 && engineLimits.inspectDbSize == EngineLimits().inspectDbSize)
+        engineLimits.inspectDbSize = options.inspectDbSize < 0 ? 0 : static_cast<std::uint64_t>(options.inspectDbSize);
+    // Management/agent/inspector APIs: stored cloud endpoints join the
+    // registry before the listeners are announced; declared before the
+    // engine so it outlives the engine's API thread.
+    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry, engineLimits);
     if (!api) {
         printError(prefix(command) + api.message());
         return ExitRuntime;
@@ -133,13 +139,15 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.edgeHttps = options.edgeHttps;
     engineOptions.workers = options.workers;
     engineOptions.dataDir = options.dataDir;
-    engineOptions.limits = limits;
+    engineOptions.limits = engineLimits;
     // Runtime actions (rate-limit, jwt-validation, circuit-breaker) keep
     // their state in these runners; declared before the engine to outlive it.
     ActionRunnerRegistry runners;
     registerRuntimeActions(runners);
     Engine engine(registry, engineOptions);
     engine.setLocalServiceHandler((*api)->handler());
+    engine.setCaptureSink((*api)->captureSink());
+    (*api)->attachEngine(&engine);
     auto policies = std::make_shared<PolicyRuntime>(registry, &runners);
     engine.setPolicyHook(policies);
     engine.setTcpPolicyHook(std::make_shared<TcpPolicyRuntime>(registry, policies));

@@ -359,6 +359,11 @@ void Engine::setPolicyHook(std::shared_ptr<HttpPolicyHook> hook)
     d->state.policyHook.store(std::move(hook));
 }
 
+void Engine::setCaptureSink(std::shared_ptr<CaptureSink> sink)
+{
+    d->state.captureSink.store(std::move(sink));
+}
+
 void Engine::setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler)
 {
     d->state.passthrough.store(std::move(handler));

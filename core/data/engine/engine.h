@@ -13,6 +13,7 @@
 
 namespace switchyard {
 
+class CaptureSink;
 class EndpointRegistry;
 class HttpPolicyHook;
 class TcpPolicyHook;
@@ -51,6 +52,9 @@ public:
     void setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler);
     // on_tcp_connect for tcp:// and tls:// endpoints (TcpPolicyRuntime).
     void setTcpPolicyHook(std::shared_ptr<TcpPolicyHook> hook);
+    // The traffic inspector's sink (capturesink.h); null (the default)
+    // records nothing.
+    void setCaptureSink(std::shared_ptr<CaptureSink> sink);
 
     // Loads the local CA (when a data dir is set), binds every listener and
     // starts the workers. A listener that cannot bind fails the whole start

@@ -69,7 +69,8 @@ std::vector<std::string> EngineLimits::keys()
             "upstream_idle_timeout", "tls_handshake_timeout",  "tunnel_idle_timeout",
             "drain_timeout",       "max_connections",          "max_idle_upstream_connections",
             "max_header_size",     "max_header_count",         "max_target_length",
-            "max_body_size",       "max_policy_body_size", "underscore_headers"};
+            "max_body_size",       "max_policy_body_size", "underscore_headers",
+            "inspect_body_size",   "inspect_max_requests", "inspect_db_size"};
 }
 
 Result<void> EngineLimits::set(std::string_view key, std::string_view value)
@@ -141,6 +142,19 @@ Result<void> EngineLimits::set(std::string_view key, std::string_view value)
             maxPolicyBodySize = n;
         else
             http.maxBodySize = *size;
+        return {};
+    }
+    if (key == "inspect_body_size" || key == "inspect_max_requests" || key == "inspect_db_size") {
+        if (!size)
+            return badSize();
+        if (key == "inspect_max_requests" && *size == 0)
+            return makeError(std::string(key) + ": must be at least 1");
+        if (key == "inspect_body_size")
+            inspectBodySize = static_cast<std::size_t>(*size);
+        else if (key == "inspect_max_requests")
+            inspectMaxRequests = static_cast<std::size_t>(*size);
+        else
+            inspectDbSize = *size;
         return {};
     }
     return makeError("unknown limit '" + std::string(key) + "'");

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,13 @@ struct EngineLimits
     // bytes: a larger request body is refused with 413 (ERR_SWITCHYARD_4130),
     // a larger response body is forwarded as it is.
     std::size_t maxPolicyBodySize = 1024 * 1024;
+    // Traffic inspector (docs/config.md "Inspector"): the longest body
+    // prefix kept per request and per response (0 keeps none), the number
+    // of captured exchanges kept, and the capture database's size budget
+    // (`inspect_db_size`; 0 turns capturing off).
+    std::size_t inspectBodySize = 1024 * 1024;
+    std::size_t inspectMaxRequests = 10000;
+    std::uint64_t inspectDbSize = 50ull * 1024 * 1024;
 
     // Parser limits: head size (431), header count (431), target (414),
     // body size (413, 0 = unlimited), underscore headers.

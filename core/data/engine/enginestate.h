@@ -2,6 +2,7 @@
 #pragma once
 
 #include "control/endpointregistry.h"
+#include "data/engine/capturesink.h"
 #include "data/engine/engineoptions.h"
 #include "data/engine/httppolicyhook.h"
 #include "data/engine/tcppolicyhook.h"
@@ -31,6 +32,7 @@ struct EngineState
     std::atomic<std::shared_ptr<HttpPolicyHook>> policyHook;
     std::atomic<std::shared_ptr<TlsPassthroughHandler>> passthrough;
     std::atomic<std::shared_ptr<TcpPolicyHook>> tcpPolicyHook;
+    std::atomic<std::shared_ptr<CaptureSink>> captureSink;
 
     std::atomic<std::size_t> connections{0};     // client connections open (API excluded)
     std::atomic<std::size_t> activeExchanges{0}; // requests in flight, for the drain

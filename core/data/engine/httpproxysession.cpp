@@ -306,6 +306,7 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
     m_worker.state().activeExchanges.fetch_add(1, std::memory_order_relaxed);
     setReadWait(ReadWait::None);
     m_request = std::move(head);
+    captureBegin();
     m_localResponse = false;
     m_requestComplete = false;
     m_requestTrailers = {};
@@ -319,6 +320,7 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
 
 void HttpProxySession::onBody(std::string_view data)
 {
+    captureRequestBody(data);
     if (m_localResponse)
         return;
     if (m_bufferRequest) {
@@ -372,6 +374,7 @@ void HttpProxySession::route()
     }
     m_endpoint = pool->members[m_worker.nextRoundRobin() % pool->members.size()];
     const Endpoint &endpoint = *m_endpoint;
+    captureRoute(endpoint, nullptr);
     m_policyRuns = !endpoint.trafficPolicy.empty() || endpoint.type == EndpointType::Cloud;
     if (m_policyRuns) {
         const std::shared_ptr<HttpPolicyHook> hook = state.policyHook.load();
@@ -392,6 +395,7 @@ void HttpProxySession::route()
 
 void HttpProxySession::applyPolicyDecision(HttpPolicyDecision decision)
 {
+    captureRoute(*m_endpoint, &decision);
     if (decision.kind == HttpPolicyDecision::Kind::Close) {
         closeNow();
         return;
@@ -431,11 +435,15 @@ void HttpProxySession::respondLocally(std::string response)
     m_localResponse = true;
     m_clientKeepAlive = false;
     m_responseStarted = m_responseComplete = true;
+    captureLocalResponse(response);
+    captureEnd();
     m_clientOut += response;
 }
 
 void HttpProxySession::respondError(int status, const std::string &message, std::string_view code)
 {
+    if (m_capture)
+        m_capture->errorCode = code;
     respondLocally(HttpErrorResponse::build(status, message, code));
 }
 
@@ -462,6 +470,7 @@ void HttpProxySession::maybeFinish()
     m_worker.returnBuffer(std::move(m_upIn));
     m_responseParser.reset();
     m_retryHead.clear();
+    captureEnd();
     m_endpoint.reset();
     m_responseChain.clear();
     m_snapshot.reset();
@@ -487,6 +496,7 @@ void HttpProxySession::maybeFinish()
 void HttpProxySession::startTunnel()
 {
     m_phase = Phase::Tunnel;
+    captureEnd();
     endExchangeCount();
     m_responseParser.reset();
     setUpstreamWait(UpstreamWait::None);
@@ -518,6 +528,7 @@ void HttpProxySession::closeNow()
     if (m_phase == Phase::Closed)
         return;
     m_phase = Phase::Closed;
+    captureEnd();
     dropUpstream();
     m_client->close();
     endExchangeCount();

@@ -3,6 +3,7 @@
 
 #include "control/routingsnapshot.h"
 #include "data/engine/bytestream.h"
+#include "data/engine/capturesink.h"
 #include "data/engine/deadlinelist.h"
 #include "data/engine/engineworker.h"
 #include "data/engine/httppolicyhook.h"
@@ -121,6 +122,17 @@ private:
 
     std::string upstreamKey() const;
 
+    // Inspector capture (httpproxysessioncapture.cpp); no-ops without a sink.
+    void captureBegin();
+    void captureRoute(const Endpoint &routed, const HttpPolicyDecision *decision);
+    void captureRequestBody(std::string_view data);
+    void captureUpstreamConnected();
+    void captureResponseHead(const HttpResponseHead &head);
+    void captureResponseBody(std::string_view data);
+    void captureLocalResponse(std::string_view raw);
+    void captureEnd();
+    std::int64_t captureElapsed() const;
+
     EngineWorker &m_worker;
     std::shared_ptr<ByteStream> m_client;
     std::shared_ptr<const ListenerInfo> m_listener;
@@ -191,6 +203,10 @@ private:
     Clock::time_point m_readDeadline = Clock::time_point::max();
     Clock::time_point m_writeDeadline = Clock::time_point::max();
     Clock::time_point m_upstreamDeadline = Clock::time_point::max();
+
+    std::unique_ptr<CapturedExchange> m_capture; // the exchange being recorded, if any
+    std::shared_ptr<CaptureSink> m_captureSink;
+    Clock::time_point m_captureStart;
 };
 
 } // namespace switchyard

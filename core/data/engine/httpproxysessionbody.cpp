@@ -205,12 +205,15 @@ void HttpProxySession::sendWholeResponse(HttpResponseHead out, std::string body)
         out.headers.set("Content-Length", std::to_string(body.size()));
     out.keepAlive = true;
     sendResponseHead(std::move(out));
-    if (!noBody && m_request.method != "HEAD")
+    if (!noBody && m_request.method != "HEAD") {
+        captureResponseBody(body);
         m_clientOut += body;
+    }
 }
 
 void HttpProxySession::appendClientBody(std::string_view data)
 {
+    captureResponseBody(data);
     if (m_clientChunked)
         HttpSerializer::appendChunk(m_clientOut, data);
     else

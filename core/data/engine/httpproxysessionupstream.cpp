@@ -33,6 +33,7 @@ void HttpProxySession::startForwarding()
     m_upstream = m_worker.upstreams().take(upstreamKey(), Clock::now(),
                                            m_worker.state().options.limits.upstreamIdleTimeout);
     if (m_upstream) {
+        captureUpstreamConnected();
         m_upstreamReused = true;
         if (m_request.framing == HttpBodyFraming::None && !m_request.upgrade)
             m_retryHead = m_upOut;
@@ -73,6 +74,7 @@ void HttpProxySession::onUpstreamConnected(std::uint64_t exchange, std::shared_p
         return;
     }
     m_upstream = std::move(stream);
+    captureUpstreamConnected();
     readUpstream();
     flushUpstream();
     maybeReadClient();
@@ -308,6 +310,7 @@ void HttpProxySession::sendResponseHead(HttpResponseHead out)
         }
     }
     m_clientChunked = out.framing == HttpBodyFraming::Chunked;
+    captureResponseHead(out);
     HttpSerializer::appendResponseHead(m_clientOut, out);
     m_responseStarted = true;
 }
@@ -316,10 +319,13 @@ void HttpProxySession::onResponseBody(std::string_view data)
 {
     if (m_informational)
         return;
+    // Policy bodies are captured where they reach the client
+    // (appendClientBody, sendWholeResponse): the inspector shows what was sent.
     if (m_bufferResponse || m_discardResponseBody || m_compressor) {
         relayPolicyBody(data);
         return;
     }
+    captureResponseBody(data);
     if (m_clientChunked)
         HttpSerializer::appendChunk(m_clientOut, data);
     else
@@ -346,6 +352,9 @@ void HttpProxySession::onResponseComplete()
         HttpSerializer::appendLastChunk(m_clientOut, m_responseTrailers);
     m_responseTrailers = {};
     m_responseComplete = true;
+    // Handed over before the last bytes go out, so a client that saw the
+    // whole response finds it in the inspector.
+    captureEnd();
 }
 
 } // namespace switchyard

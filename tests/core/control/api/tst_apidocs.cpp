@@ -8,6 +8,11 @@
 #include "apitesthelpers.h"
 #include "control/api/agentsessions.h"
 #include "control/api/apiservice.h"
+#include "control/api/inspectorapi.h"
+#include "control/inspect/capturequeue.h"
+#include "control/inspect/capturestore.h"
+#include "control/inspect/capturewriter.h"
+#include "control/inspect/trafficmetrics.h"
 #include "control/endpointregistry.h"
 #include "control/store.h"
 #include "policy/celexpressioncompiler.h"
@@ -185,6 +190,40 @@ void TestApiDocs::examples()
     AgentSessions sessions(registry);
     options.agent.sessions = &sessions;
     ApiService service(**store, registry, std::move(options));
+
+    // The inspector's examples read one captured exchange.
+    TrafficMetrics metrics;
+    CaptureQueue queue(16, &metrics);
+    auto captures = CaptureStore::open(dir.filePath("inspect.db").toStdString(), {});
+    QVERIFY(captures);
+    CaptureWriter writer(queue, **captures);
+    InspectorApi inspector(**captures, writer, metrics, {});
+    inspector.addRoutes(service.router());
+    auto exchange = std::make_unique<CapturedExchange>();
+    exchange->start = std::chrono::system_clock::time_point(std::chrono::seconds(1795000000));
+    exchange->upstreamConnectedNs = 180000;
+    exchange->firstByteNs = 2400000;
+    exchange->durationNs = 2500000;
+    exchange->clientAddress = "127.0.0.1:53211";
+    exchange->endpointName = "web";
+    exchange->endpointUrl = "https://web.example.com";
+    exchange->chain = {"https://web.example.com"};
+    exchange->method = "POST";
+    exchange->target = "/orders?x=1";
+    exchange->requestProto = "HTTP/1.1";
+    exchange->requestHeaders = {{"Host", "web.example.com"}, {"Content-Type", "application/json"},
+                                {"Content-Length", "9"}};
+    exchange->requestBody = "{\"qty\":2}";
+    exchange->requestBytes = 9;
+    exchange->hasResponse = true;
+    exchange->status = 201;
+    exchange->reason = "Created";
+    exchange->responseProto = "HTTP/1.1";
+    exchange->responseHeaders = {{"Content-Length", "2"}};
+    exchange->responseBody = "ok";
+    exchange->responseBytes = 2;
+    queue.submit(std::move(exchange));
+    QVERIFY(writer.flush());
     const bool dump = qEnvironmentVariableIsSet("SWITCHYARD_DOC_DUMP");
 
     std::set<std::string> routesSeen;

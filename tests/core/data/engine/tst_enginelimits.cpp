@@ -101,7 +101,7 @@ void TestEngineLimits::everyKeyIsSettable()
         const auto result = limits.set(key, key == "underscore_headers" ? "drop" : duration ? "1s" : "7");
         QVERIFY2(result.ok(), key.c_str());
     }
-    QCOMPARE(EngineLimits::keys().size(), std::size_t(18));
+    QCOMPARE(EngineLimits::keys().size(), std::size_t(21));
 }
 
 QTEST_GUILESS_MAIN(TestEngineLimits)

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "control/inspect/capturewriter.h"
+
+#include "model/idgenerator.h"
+
+namespace switchyard {
+
+CaptureWriter::CaptureWriter(CaptureQueue &queue, CaptureStore &store)
+    : m_queue(queue), m_store(store), m_thread([this] { run(); })
+{
+}
+
+CaptureWriter::~CaptureWriter()
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_queue.close();
+    m_thread.join();
+}
+
+void CaptureWriter::expectReplay(const std::string &clientAddress, const std::string &originalId)
+{
+    const std::lock_guard lock(m_mutex);
+    m_replays[clientAddress] = originalId;
+}
+
+bool CaptureWriter::flush(std::chrono::milliseconds timeout)
+{
+    // Everything submitted before this call has been queued; it is written
+    // once the writer has handled that many (drops never reach the writer).
+    const std::uint64_t target = m_queue.submitted();
+    std::unique_lock lock(m_mutex);
+    return m_progress.wait_for(lock, timeout, [&] { return m_written >= target || m_stop; });
+}
+
+std::uint64_t CaptureWriter::written() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_written - m_failed;
+}
+
+std::uint64_t CaptureWriter::failedWrites() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_failed;
+}
+
+void CaptureWriter::run()
+{
+    while (true) {
+        auto batch = m_queue.takeAll(std::chrono::milliseconds(200));
+        bool stop = false;
+        std::vector<CaptureRecord> records;
+        records.reserve(batch.size());
+        {
+            const std::lock_guard lock(m_mutex);
+            stop = m_stop;
+            m_taken += batch.size();
+            for (auto &exchange : batch) {
+                CaptureRecord record;
+                record.id = IdGenerator::make("req_");
+                if (const auto it = m_replays.find(exchange->clientAddress); it != m_replays.end()) {
+                    record.replayOf = it->second;
+                    m_replays.erase(it);
+                }
+                record.exchange = std::move(*exchange);
+                records.push_back(std::move(record));
+            }
+        }
+        const bool ok = records.empty() || m_store.insert(records).ok();
+        {
+            const std::lock_guard lock(m_mutex);
+            m_written += records.size();
+            if (!ok)
+                m_failed += records.size();
+        }
+        m_progress.notify_all();
+        if (stop && batch.empty())
+            return;
+    }
+}
+
+} // namespace switchyard

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace switchyard {
+
+// One HTTP exchange as the engine saw it, for the traffic inspector and the
+// metrics. Times are nanoseconds after `start`; -1 means "did not happen".
+// Bodies are prefixes of at most the cap (EngineLimits::inspectBodySize);
+// the *Bytes counters are the full sizes.
+struct CapturedExchange
+{
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+
+    std::chrono::system_clock::time_point start;
+    std::int64_t upstreamConnectedNs = -1;
+    std::int64_t firstByteNs = -1;
+    std::int64_t durationNs = 0;
+    std::string clientAddress; // "127.0.0.1:53211"
+
+    std::string endpointName; // the routed endpoint's name (may be empty)
+    std::string endpointUrl;  // the routed endpoint's URL
+    std::string accountId;
+    // URLs of every endpoint crossed, outermost first (the routed one, then
+    // forward-internal targets).
+    std::vector<std::string> chain;
+
+    std::string method;
+    std::string target;
+    std::string requestProto; // "HTTP/1.1"
+    Headers requestHeaders;   // as received, before any policy edits
+    std::string requestBody;
+    bool requestBodyTruncated = false;
+    std::uint64_t requestBytes = 0;
+
+    bool hasResponse = false;
+    int status = 0;
+    std::string reason;
+    std::string responseProto;
+    Headers responseHeaders; // as sent to the client
+    std::string responseBody;
+    bool responseBodyTruncated = false;
+    std::uint64_t responseBytes = 0;
+
+    // ERR_SWITCHYARD_* when Switchyard produced the response itself.
+    std::string errorCode;
+};
+
+// THE SEAM for the inspector (Engine::setCaptureSink). submit() is called on
+// a data-plane worker once per routed exchange, as soon as its response is
+// complete and before its last bytes are written to the client (so a client
+// that has read a response can find it), or when the connection closed
+// early or became a WebSocket tunnel. Exchanges that matched no endpoint
+// are not submitted. durationNs ends there. It must not block:
+// implementations queue and drop when full. Thread-safe.
+class CaptureSink
+{
+public:
+    virtual ~CaptureSink() = default;
+    // False: the engine records nothing at all (no copies, no timings).
+    virtual bool enabled() const = 0;
+    virtual void submit(std::unique_ptr<CapturedExchange> exchange) = 0;
+};
+
+} // namespace switchyard

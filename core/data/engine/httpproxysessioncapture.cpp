@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+// HttpProxySession, inspector side: recording one exchange for the
+// CaptureSink. Nothing here runs unless a sink is set and enabled.
+#include "data/engine/httpproxysession.h"
+
+#include "data/engine/enginestate.h"
+
+#include <algorithm>
+
+namespace switchyard {
+
+namespace {
+
+CapturedExchange::Headers copyHeaders(const HttpHeaders &headers)
+{
+    CapturedExchange::Headers out;
+    out.reserve(headers.size());
+    for (const HttpHeaderField &field : headers.fields())
+        out.emplace_back(field.name, field.value);
+    return out;
+}
+
+void appendCapped(std::string &to, bool &truncated, std::uint64_t &count, std::string_view data, std::size_t cap)
+{
+    count += data.size();
+    if (to.size() < cap)
+        to.append(data.substr(0, cap - to.size()));
+    if (count > cap)
+        truncated = true;
+}
+
+} // namespace
+
+std::int64_t HttpProxySession::captureElapsed() const
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - m_captureStart).count();
+}
+
+void HttpProxySession::captureBegin()
+{
+    m_capture.reset();
+    std::shared_ptr<CaptureSink> sink = m_worker.state().captureSink.load(std::memory_order_relaxed);
+    if (!sink || !sink->enabled())
+        return;
+    m_captureSink = std::move(sink);
+    m_captureStart = Clock::now();
+    m_capture = std::make_unique<CapturedExchange>();
+    CapturedExchange &c = *m_capture;
+    c.start = std::chrono::system_clock::now();
+    c.clientAddress = m_info.clientIp + ':' + std::to_string(m_info.clientPort);
+    c.method = m_request.method;
+    c.target = m_request.target;
+    c.requestProto = toString(m_request.version);
+    c.requestHeaders = copyHeaders(m_request.headers);
+}
+
+void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDecision *decision)
+{
+    if (!m_capture)
+        return;
+    CapturedExchange &c = *m_capture;
+    c.endpointName = routed.name;
+    c.endpointUrl = routed.url.toString();
+    c.accountId = routed.accountId;
+    c.chain = {c.endpointUrl};
+    if (!decision)
+        return;
+    const auto add = [&c](const EndpointPtr &endpoint) {
+        if (!endpoint)
+            return;
+        std::string url = endpoint->url.toString();
+        if (std::find(c.chain.begin(), c.chain.end(), url) == c.chain.end())
+            c.chain.push_back(std::move(url));
+    };
+    // responseChain is innermost first; the chain reads outermost first.
+    for (auto it = decision->responseChain.rbegin(); it != decision->responseChain.rend(); ++it)
+        add(*it);
+    add(decision->upstreamEndpoint);
+}
+
+void HttpProxySession::captureRequestBody(std::string_view data)
+{
+    if (m_capture)
+        appendCapped(m_capture->requestBody, m_capture->requestBodyTruncated, m_capture->requestBytes, data,
+                     m_worker.state().options.limits.inspectBodySize);
+}
+
+void HttpProxySession::captureUpstreamConnected()
+{
+    if (m_capture && m_capture->upstreamConnectedNs < 0)
+        m_capture->upstreamConnectedNs = captureElapsed();
+}
+
+void HttpProxySession::captureResponseHead(const HttpResponseHead &head)
+{
+    if (!m_capture)
+        return;
+    CapturedExchange &c = *m_capture;
+    c.firstByteNs = captureElapsed();
+    c.hasResponse = true;
+    c.status = head.status;
+    c.reason = head.reason;
+    c.responseProto = toString(head.version);
+    c.responseHeaders = copyHeaders(head.headers);
+}
+
+void HttpProxySession::captureResponseBody(std::string_view data)
+{
+    if (m_capture)
+        appendCapped(m_capture->responseBody, m_capture->responseBodyTruncated, m_capture->responseBytes, data,
+                     m_worker.state().options.limits.inspectBodySize);
+}
+
+void HttpProxySession::captureLocalResponse(std::string_view raw)
+{
+    if (!m_capture)
+        return;
+    // The answer is already serialized (error page or policy response):
+    // read its status line and headers back rather than thread them through.
+    CapturedExchange &c = *m_capture;
+    c.firstByteNs = captureElapsed();
+    c.hasResponse = true;
+    const std::size_t headEnd = raw.find("\r\n\r\n");
+    const std::string_view head = raw.substr(0, headEnd);
+    std::size_t lineEnd = head.find("\r\n");
+    const std::string_view statusLine = head.substr(0, lineEnd);
+    const std::size_t sp1 = statusLine.find(' ');
+    const std::size_t sp2 = statusLine.find(' ', sp1 + 1);
+    c.responseProto = std::string(statusLine.substr(0, sp1));
+    if (sp1 != std::string_view::npos) {
+        const std::string_view code = statusLine.substr(sp1 + 1, sp2 == std::string_view::npos ? sp2 : sp2 - sp1 - 1);
+        c.status = 0;
+        for (char ch : code)
+            c.status = c.status * 10 + (ch - '0');
+        if (sp2 != std::string_view::npos)
+            c.reason = std::string(statusLine.substr(sp2 + 1));
+    }
+    while (lineEnd != std::string_view::npos && lineEnd + 2 <= head.size()) {
+        const std::size_t start = lineEnd + 2;
+        lineEnd = head.find("\r\n", start);
+        const std::string_view line = head.substr(start, lineEnd == std::string_view::npos ? lineEnd : lineEnd - start);
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue;
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ')
+            value.remove_prefix(1);
+        c.responseHeaders.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+    }
+    if (headEnd != std::string_view::npos)
+        captureResponseBody(raw.substr(headEnd + 4));
+}
+
+void HttpProxySession::captureEnd()
+{
+    if (!m_capture)
+        return;
+    if (m_capture->endpointUrl.empty()) {
+        // Never routed (no endpoint for the Host, malformed request): there
+        // is no endpoint to show it under.
+        m_capture.reset();
+        m_captureSink.reset();
+        return;
+    }
+    m_capture->durationNs = captureElapsed();
+    m_captureSink->submit(std::move(m_capture));
+    m_captureSink.reset();
+}
+
+} // namespace switchyard
