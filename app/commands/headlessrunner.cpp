@@ -100,6 +100,18 @@ EngineLimits limitsFromConfig(const AgentSettings &agent)
 int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
                 const EngineLimits &limits, ConfigReloader *reloader)
 {
+    // Block the signals before any thread exists (the API's session reaper
+    // and capture writer start in HeadlessApi::open), so every thread
+    // inherits the mask and sigtimedwait() below is the only place they
+    // land. A thread without the mask would let SIGTERM kill the process
+    // by its default action instead of draining.
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGTERM);
+    sigaddset(&handled, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &handled, nullptr);
+
     EndpointRegistry registry;
     RegistryChange change;
     change.add = endpoints;
@@ -123,15 +135,6 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
         printError(prefix(command) + api.message());
         return ExitRuntime;
     }
-
-    // Block the signals before any thread exists, so every thread inherits
-    // the mask and sigtimedwait() below is the only place they land.
-    sigset_t handled;
-    sigemptyset(&handled);
-    sigaddset(&handled, SIGINT);
-    sigaddset(&handled, SIGTERM);
-    sigaddset(&handled, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &handled, nullptr);
 
     EngineOptions engineOptions;
     engineOptions.apiAddr = options.apiAddr;

@@ -51,9 +51,11 @@ public:
     {
         if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(ms))
             return -1;
-        if (m_process.exitStatus() != QProcess::NormalExit)
-            return -2;
         collect();
+        if (m_process.exitStatus() != QProcess::NormalExit) {
+            qWarning("the core crashed; %s", qPrintable(all()));
+            return -2;
+        }
         return m_process.exitCode();
     }
     QString out() const { return m_out; }
