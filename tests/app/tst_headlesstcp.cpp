@@ -59,6 +59,8 @@ void TestHeadlessTcp::terminate(QProcess &process)
 {
     ::kill(static_cast<pid_t>(process.processId()), SIGTERM);
     QVERIFY(process.waitForFinished(15000));
+    if (process.exitCode() != 0) // a sanitizer report lands on stderr
+        qWarning("core stderr:\n%s", process.readAllStandardError().constData());
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 0);
 }

@@ -485,6 +485,20 @@ void Engine::stop()
         d->apiThread.join();
     for (auto &worker : d->workers)
         worker->stop();
+    // An acceptor on one worker's context creates its sockets on another's,
+    // so a pending accept (or the posted close that cancels it) must not be
+    // destroyed after the context its socket belongs to: run what is still
+    // queued while every context is alive. The threads are joined, so this
+    // thread is the only one touching the contexts.
+    for (int round = 0; round < 8; ++round) {
+        std::size_t ran = 0;
+        for (auto &worker : d->workers) {
+            worker->context().restart();
+            ran += worker->context().poll();
+        }
+        if (ran == 0)
+            break;
+    }
     std::lock_guard lock(d->listenersMutex);
     d->api.reset();
     d->edgeHttp.reset();
