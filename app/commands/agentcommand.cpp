@@ -7,16 +7,15 @@
 #include "cli/globaloptions.h"
 #include "commands/agentsession.h"
 #include "commands/commands.h"
+#include "commands/configdefaults.h"
 #include "commands/headlessrunner.h"
 #include "common/textfile.h"
-#include "common/xdgpaths.h"
 #include "model/endpointurl.h"
 #include "model/upstream.h"
 
 #include <openssl/rand.h>
 
 #include <array>
-#include <filesystem>
 
 namespace switchyard::cli {
 
@@ -144,25 +143,11 @@ int runAgent(Scheme scheme, QStringList args)
         }
         endpoint.trafficPolicy = *text;
     }
-    // The config file's `agent:` settings apply when there is one.
-    if (globals.configFileGiven || std::filesystem::exists(XdgPaths::defaultConfigFile())) {
-        const std::string file = globals.configFileGiven ? globals.configFile : XdgPaths::defaultConfigFile();
-        DiagnosticList diagnostics;
-        const auto config = ConfigFile::loadFile(file, diagnostics);
-        if (!config) {
-            std::string text = diagnostics.format(file);
-            if (!text.empty() && text.back() == '\n')
-                text.pop_back();
-            printError(text);
-            return ExitInvalidInput;
-        }
-        mergeAgentSettings(globals, config->agent, file);
-        // `agent.limits` under the --limit flags (checked above).
-        limits = limitsFromConfig(config->agent);
-        readLimits(parser, command.toStdString(), limits);
-    } else {
-        globals.resolveDefaults();
-    }
+    // The config file's `agent:` settings apply when there is one;
+    // `agent.limits` sit under the --limit flags (checked above).
+    if (!applyConfigFileDefaults(globals, &limits))
+        return ExitInvalidInput;
+    readLimits(parser, command.toStdString(), limits);
 
     // One core per machine: when one already answers on --api-addr, this
     // process becomes an agent of it instead of starting a second one.

@@ -9,7 +9,7 @@
 
 namespace switchyard::cli {
 
-bool applyConfigFileDefaults(GlobalOptions &options)
+bool applyConfigFileDefaults(GlobalOptions &options, EngineLimits *limits)
 {
     if (!options.configFileGiven && !std::filesystem::exists(XdgPaths::defaultConfigFile())) {
         options.resolveDefaults();
@@ -26,6 +26,8 @@ bool applyConfigFileDefaults(GlobalOptions &options)
         return false;
     }
     mergeAgentSettings(options, config->agent, file);
+    if (limits)
+        *limits = limitsFromConfig(config->agent);
     return true;
 }
 
