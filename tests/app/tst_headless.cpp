@@ -3,6 +3,7 @@
 // line, GET /healthz, proxying through the embedded engine, SIGTERM exits 0,
 // a taken port exits 3 naming the address.
 #include "../support/rawhttpclient.h"
+#include "../support/freeport.h"
 #include "clirunner.h"
 
 #include <QTemporaryDir>
@@ -22,7 +23,6 @@ private slots:
     void unknownEndpointName();
 
 private:
-    static int freePort();
     // Starts switchyard with args; waits for the ready line. Returns the stdout so far.
     static QString startAndWaitReady(QProcess &process, const QStringList &args, const QProcessEnvironment &env);
     static void terminate(QProcess &process);
@@ -30,19 +30,6 @@ private:
     QTemporaryDir m_home;
     std::unique_ptr<OriginProcess> m_origin;
 };
-
-int TestHeadless::freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 QString TestHeadless::startAndWaitReady(QProcess &process, const QStringList &args, const QProcessEnvironment &env)
 {
