@@ -20,11 +20,14 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace switchyard {
 
@@ -73,6 +76,8 @@ struct Engine::Impl
     void acceptData(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> info);
     Result<void> reconcileLocked();
     void reconcileTcpLocked(const RoutingSnapshot &snapshot, std::string &problems);
+    void closeTcpServersNotIn(const RoutingSnapshot &snapshot, std::vector<std::future<void>> &closing);
+    void waitClosed(std::vector<std::future<void>> &closing) const;
     Result<std::shared_ptr<TcpEndpointServer>> openTcpServer(const EndpointPool &pool);
     void closeTcpServers();
     void schedulePoll();
@@ -207,14 +212,19 @@ Result<void> Engine::Impl::reconcileLocked()
         if (!added && kind == ListenerInfo::Kind::DedicatedHttps)
             it->second.kind = kind; // a port with https:// and tls:// URLs is listed as https
     }
+    std::vector<std::future<void>> closing;
     for (auto it = dedicated.begin(); it != dedicated.end();) {
         if (!wanted.contains(it->first)) {
-            it->second->close();
+            closing.push_back(it->second->close());
             it = dedicated.erase(it);
         } else {
             ++it;
         }
     }
+    closeTcpServersNotIn(*snapshot, closing);
+    // A removed endpoint stops accepting before reconcile returns (so a
+    // "reloaded" line is true), and a port it held can be bound again below.
+    waitClosed(closing);
     std::string problems;
     for (const auto &[key, want] : wanted) {
         if (dedicated.contains(key))
@@ -271,22 +281,46 @@ Result<std::shared_ptr<TcpEndpointServer>> Engine::Impl::openTcpServer(const End
     return server;
 }
 
-void Engine::Impl::reconcileTcpLocked(const RoutingSnapshot &snapshot, std::string &problems)
+namespace {
+std::map<std::string, const EndpointPool *> wantedTcp(const RoutingSnapshot &snapshot)
 {
     std::map<std::string, const EndpointPool *> wanted;
     for (const auto &pool : snapshot.pools())
         if (pool->binding == Binding::Public && pool->url.scheme() == Scheme::Tcp)
             wanted.emplace(pool->url.toString(), pool.get());
+    return wanted;
+}
+} // namespace
+
+void Engine::Impl::closeTcpServersNotIn(const RoutingSnapshot &snapshot, std::vector<std::future<void>> &closing)
+{
+    const auto wanted = wantedTcp(snapshot);
     for (auto it = tcpServers.begin(); it != tcpServers.end();) {
         if (!wanted.contains(it->first)) {
             // The endpoint is gone: so are its connections.
-            it->second->stop();
+            closing.push_back(it->second->stop());
             it->second->closeConnections();
             it = tcpServers.erase(it);
         } else {
             ++it;
         }
     }
+}
+
+void Engine::Impl::waitClosed(std::vector<std::future<void>> &closing) const
+{
+    // Before start() no worker runs the posted closes; they run when the
+    // contexts do, and nothing accepts meanwhile anyway.
+    if (!started || stopped)
+        return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (auto &closed : closing)
+        closed.wait_until(deadline);
+}
+
+void Engine::Impl::reconcileTcpLocked(const RoutingSnapshot &snapshot, std::string &problems)
+{
+    const auto wanted = wantedTcp(snapshot);
     for (const auto &[url, pool] : wanted) {
         if (const auto it = tcpServers.find(url); it != tcpServers.end()) {
             std::vector<UpstreamTarget> members;

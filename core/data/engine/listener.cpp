@@ -109,13 +109,17 @@ void Listener::acceptNext()
     });
 }
 
-void Listener::close()
+std::future<void> Listener::close()
 {
-    asio::post(m_acceptContext, [self = shared_from_this()] {
+    auto closed = std::make_shared<std::promise<void>>();
+    std::future<void> result = closed->get_future();
+    asio::post(m_acceptContext, [self = shared_from_this(), closed] {
         std::error_code ignored;
         self->m_acceptor.close(ignored);
         self->m_backoff.cancel();
+        closed->set_value();
     });
+    return result;
 }
 
 } // namespace switchyard

@@ -9,6 +9,7 @@
 #include <asio/steady_timer.hpp>
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -34,7 +35,9 @@ public:
 
     void start();
     // Any thread.
-    void close();
+    // The returned future is ready once the socket is closed, so a caller can
+    // say "no longer accepting" truthfully or bind the port again.
+    std::future<void> close();
     std::shared_ptr<const ListenerInfo> info() const { return m_info; }
 
     // Parses a listen address; unlike HostPort, port 0 is allowed.

@@ -251,14 +251,18 @@ void TcpEndpointServer::connectionDone(std::uint64_t id, const TcpConnectionRepo
     m_active.fetch_sub(1);
 }
 
-void TcpEndpointServer::stop()
+std::future<void> TcpEndpointServer::stop()
 {
-    asio::post(m_executor, [self = shared_from_this()] {
+    auto closed = std::make_shared<std::promise<void>>();
+    std::future<void> result = closed->get_future();
+    asio::post(m_executor, [self = shared_from_this(), closed] {
         self->m_stopped = true;
         self->m_retryTimer.cancel();
         std::error_code ignored;
         self->m_acceptor.close(ignored);
+        closed->set_value();
     });
+    return result;
 }
 
 void TcpEndpointServer::closeConnections()

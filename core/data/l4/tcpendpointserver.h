@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -102,7 +103,8 @@ public:
     void start();
     // Stops accepting and closes the listening socket. Open connections keep
     // running (drain); closeConnections() ends them.
-    void stop();
+    // The future is ready once the listening socket is closed.
+    std::future<void> stop();
     void closeConnections();
 
     // Replaces the pool (a new routing snapshot). Open connections keep
