@@ -102,6 +102,14 @@ Result<bool> SqliteStatement::step()
     return makeError(describe(m_db, m_lastCode));
 }
 
+void SqliteStatement::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    m_bindError = SQLITE_OK;
+    m_bindErrorMessage.clear();
+}
+
 Result<void> SqliteStatement::run()
 {
     auto row = step();

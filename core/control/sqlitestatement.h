@@ -38,6 +38,9 @@ public:
     Result<bool> step();
     // Steps a statement that returns no rows (INSERT/UPDATE/DELETE).
     Result<void> run();
+    // Makes the statement ready to bind and run again (a hot statement is
+    // prepared once); parameters are cleared.
+    void reset();
 
     // Columns are 0-based, as in sqlite3_column_*.
     std::string columnText(int column) const;

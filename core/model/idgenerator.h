@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,16 @@ struct IdGenerator
 {
     static constexpr std::size_t RandomLength = 26;
     static std::string make(std::string_view prefix);
+    // prefix + 10 characters encoding `sequence` (50 bits, in an
+    // order-preserving arrangement of the same alphabet) + `salt`, which
+    // must be 16 characters of the alphabet (e.g. make("") cut to 16, made
+    // once per store): ids of later sequence numbers sort later, sequenceOf()
+    // reads the number back so a store can locate a record without an index
+    // over random strings, and the salt keeps ids of two stores apart. Cheap:
+    // no random numbers per id.
+    static constexpr std::size_t SequenceLength = 10;
+    static std::string makeSequenced(std::string_view prefix, std::uint64_t sequence, std::string_view salt);
+    static std::optional<std::uint64_t> sequenceOf(std::string_view id, std::string_view prefix);
     // "ep_" ids for endpoints, "acct_" for accounts, "ak_" for API keys.
     static std::string endpointId() { return make("ep_"); }
     static std::string accountId() { return make("acct_"); }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/api/agentsessions.h"
 
+#include "common/threadname.h"
 #include "control/endpointregistry.h"
 #include "model/idgenerator.h"
 
@@ -118,6 +119,7 @@ void AgentSessions::startReaper(std::chrono::milliseconds interval)
     if (m_reaper.joinable())
         return;
     m_reaper = std::thread([this, interval] {
+        setCurrentThreadName("sy-sessions");
         std::unique_lock lock(m_reaperMutex);
         while (!m_stopping) {
             m_reaperWake.wait_for(lock, interval, [this] { return m_stopping; });

@@ -20,29 +20,6 @@ QString base64(const std::string &bytes)
     return QString::fromLatin1(QByteArray::fromRawData(bytes.data(), static_cast<qsizetype>(bytes.size())).toBase64());
 }
 
-std::string unbase64(const QJsonValue &value)
-{
-    return QByteArray::fromBase64(value.toString().toLatin1()).toStdString();
-}
-
-QJsonArray headerList(const CapturedExchange::Headers &headers)
-{
-    QJsonArray out;
-    for (const auto &[name, value] : headers)
-        out.append(QJsonArray{qs(name), qs(value)});
-    return out;
-}
-
-CapturedExchange::Headers readHeaderList(const QJsonValue &value)
-{
-    CapturedExchange::Headers out;
-    for (const QJsonValue &item : value.toArray()) {
-        const QJsonArray pair = item.toArray();
-        out.emplace_back(pair.at(0).toString().toStdString(), pair.at(1).toString().toStdString());
-    }
-    return out;
-}
-
 // The reference's header shape: a map from canonical name to a list of values.
 QJsonObject headerMap(const CapturedExchange::Headers &headers)
 {
@@ -83,78 +60,6 @@ std::string CaptureJson::timestamp(std::chrono::system_clock::time_point time)
     char fraction[16];
     std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>(micros % 1000000));
     return std::string(buffer) + fraction;
-}
-
-std::string CaptureJson::toStorage(const CapturedExchange &e)
-{
-    QJsonObject o{
-        {"start_us", static_cast<qint64>(
-                         std::chrono::duration_cast<std::chrono::microseconds>(e.start.time_since_epoch()).count())},
-        {"connected_ns", static_cast<qint64>(e.upstreamConnectedNs)},
-        {"first_byte_ns", static_cast<qint64>(e.firstByteNs)},
-        {"duration_ns", static_cast<qint64>(e.durationNs)},
-        {"client", qs(e.clientAddress)},
-        {"name", qs(e.endpointName)},
-        {"url", qs(e.endpointUrl)},
-        {"account", qs(e.accountId)},
-        {"method", qs(e.method)},
-        {"target", qs(e.target)},
-        {"req_proto", qs(e.requestProto)},
-        {"req_headers", headerList(e.requestHeaders)},
-        {"req_body", base64(e.requestBody)},
-        {"req_truncated", e.requestBodyTruncated},
-        {"req_bytes", static_cast<qint64>(e.requestBytes)},
-        {"has_response", e.hasResponse},
-        {"status", e.status},
-        {"reason", qs(e.reason)},
-        {"resp_proto", qs(e.responseProto)},
-        {"resp_headers", headerList(e.responseHeaders)},
-        {"resp_body", base64(e.responseBody)},
-        {"resp_truncated", e.responseBodyTruncated},
-        {"resp_bytes", static_cast<qint64>(e.responseBytes)},
-        {"error_code", qs(e.errorCode)},
-    };
-    QJsonArray chain;
-    for (const std::string &url : e.chain)
-        chain.append(qs(url));
-    o.insert("chain", chain);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
-}
-
-std::optional<CapturedExchange> CaptureJson::fromStorage(const std::string &data)
-{
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(data));
-    if (!doc.isObject())
-        return std::nullopt;
-    const QJsonObject o = doc.object();
-    CapturedExchange e;
-    e.start = std::chrono::system_clock::time_point(std::chrono::microseconds(o.value("start_us").toInteger()));
-    e.upstreamConnectedNs = o.value("connected_ns").toInteger();
-    e.firstByteNs = o.value("first_byte_ns").toInteger();
-    e.durationNs = o.value("duration_ns").toInteger();
-    e.clientAddress = o.value("client").toString().toStdString();
-    e.endpointName = o.value("name").toString().toStdString();
-    e.endpointUrl = o.value("url").toString().toStdString();
-    e.accountId = o.value("account").toString().toStdString();
-    for (const QJsonValue &url : o.value("chain").toArray())
-        e.chain.push_back(url.toString().toStdString());
-    e.method = o.value("method").toString().toStdString();
-    e.target = o.value("target").toString().toStdString();
-    e.requestProto = o.value("req_proto").toString().toStdString();
-    e.requestHeaders = readHeaderList(o.value("req_headers"));
-    e.requestBody = unbase64(o.value("req_body"));
-    e.requestBodyTruncated = o.value("req_truncated").toBool();
-    e.requestBytes = static_cast<std::uint64_t>(o.value("req_bytes").toInteger());
-    e.hasResponse = o.value("has_response").toBool();
-    e.status = o.value("status").toInt();
-    e.reason = o.value("reason").toString().toStdString();
-    e.responseProto = o.value("resp_proto").toString().toStdString();
-    e.responseHeaders = readHeaderList(o.value("resp_headers"));
-    e.responseBody = unbase64(o.value("resp_body"));
-    e.responseBodyTruncated = o.value("resp_truncated").toBool();
-    e.responseBytes = static_cast<std::uint64_t>(o.value("resp_bytes").toInteger());
-    e.errorCode = o.value("error_code").toString().toStdString();
-    return e;
 }
 
 std::string CaptureJson::rawRequest(const CapturedExchange &e)

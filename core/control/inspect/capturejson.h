@@ -10,17 +10,13 @@
 
 namespace switchyard {
 
-// Encodings of captured exchanges: the store's own (compact JSON, bodies in
-// base64) and the agent API's request object (ngrok-semantics.md §5:
+// The agent API's request object (ngrok-semantics.md §5:
 // id, uri, tunnel_name, remote_addr, start, duration, request, response),
 // extended with Switchyard's fields (timings, chain, error_code, truncation,
 // replay_of).
 class CaptureJson
 {
 public:
-    static std::string toStorage(const CapturedExchange &exchange);
-    static std::optional<CapturedExchange> fromStorage(const std::string &data);
-
     static QJsonObject toApi(const CaptureRecord &record);
     // The raw bytes of the request/response as HTTP/1.1 text (head + the
     // captured body prefix).

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/inspect/capturestore.h"
 
-#include "control/inspect/capturejson.h"
+#include "control/inspect/capturecodec.h"
 #include "control/sqlitestatement.h"
+#include "model/idgenerator.h"
 
 #include <sqlite3.h>
 
@@ -13,20 +14,84 @@ namespace switchyard {
 namespace {
 
 constexpr int BusyTimeoutMs = 5000;
+constexpr std::int64_t SchemaVersion = 2;
 
+constexpr std::string_view IdPrefix = "req_";
+
+// Version 2: one row per segment of records (version 1 had a row per
+// record, as JSON).
 constexpr std::string_view Schema = R"sql(
-CREATE TABLE IF NOT EXISTS captures (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    endpoint_name TEXT NOT NULL,
-    endpoint_url TEXT NOT NULL,
-    replay_of TEXT NOT NULL,
-    data BLOB NOT NULL,
-    size INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS capture_segments (
+    first INTEGER PRIMARY KEY,
+    count INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS captures_endpoint_name ON captures(endpoint_name, seq);
-CREATE INDEX IF NOT EXISTS captures_endpoint_url ON captures(endpoint_url, seq);
 )sql";
+
+// A segment's data: for each record, varint length then the record:
+// varint-prefixed id, varint-prefixed replay_of, then CaptureCodec's bytes.
+void putVarint(std::string &out, std::uint64_t value)
+{
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+bool getVarint(std::string_view &in, std::uint64_t &value)
+{
+    value = 0;
+    for (unsigned shift = 0; shift < 64 && !in.empty(); shift += 7) {
+        const auto byte = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool getBytes(std::string_view &in, std::string_view &out)
+{
+    std::uint64_t size = 0;
+    if (!getVarint(in, size) || size > in.size())
+        return false;
+    out = in.substr(0, size);
+    in.remove_prefix(size);
+    return true;
+}
+
+// The records of a segment, in order, as views into its data.
+std::optional<std::vector<std::string_view>> splitSegment(std::string_view data)
+{
+    std::vector<std::string_view> records;
+    while (!data.empty()) {
+        std::string_view record;
+        if (!getBytes(data, record))
+            return std::nullopt;
+        records.push_back(record);
+    }
+    return records;
+}
+
+std::optional<CaptureRecord> decodeRecord(std::string_view bytes, std::int64_t seq)
+{
+    std::string_view id;
+    std::string_view replayOf;
+    if (!getBytes(bytes, id) || !getBytes(bytes, replayOf))
+        return std::nullopt;
+    auto exchange = CaptureCodec::decode(bytes);
+    if (!exchange)
+        return std::nullopt;
+    CaptureRecord record;
+    record.id = std::string(id);
+    record.seq = seq;
+    record.replayOf = std::string(replayOf);
+    record.exchange = std::move(*exchange);
+    return record;
+}
 
 Result<SqliteDatabase> openConnection(const std::string &path)
 {
@@ -34,6 +99,10 @@ Result<SqliteDatabase> openConnection(const std::string &path)
     if (!db)
         return db.error();
     sqlite3_busy_timeout(db->handle(), BusyTimeoutMs);
+    // Segments are tens of kilobytes: big pages mean few WAL frames (one
+    // write each) per segment. Takes effect only when the file is created.
+    if (auto page = db->exec("PRAGMA page_size = 65536"); !page)
+        return page.error();
     auto mode = db->queryText("PRAGMA journal_mode = WAL");
     if (!mode)
         return makeError("cannot open " + path + ": " + mode.message());
@@ -46,25 +115,14 @@ Result<SqliteDatabase> openConnection(const std::string &path)
     return db;
 }
 
-Result<CaptureRecord> readRow(const SqliteStatement &row)
-{
-    CaptureRecord record;
-    record.seq = row.columnInt(0);
-    record.id = row.columnText(1);
-    record.replayOf = row.columnText(2);
-    auto exchange = CaptureJson::fromStorage(row.columnText(3));
-    if (!exchange)
-        return makeError("capture " + record.id + " is damaged");
-    record.exchange = std::move(*exchange);
-    return record;
-}
-
 } // namespace
 
 CaptureStore::CaptureStore(SqliteDatabase writer, SqliteDatabase reader, Options options)
-    : m_writer(std::move(writer)), m_reader(std::move(reader)), m_options(options)
-{
-}
+    : m_writer(std::move(writer))
+    , m_reader(std::move(reader))
+    , m_options(options)
+    , m_salt(IdGenerator::make("").substr(0, IdGenerator::RandomLength - IdGenerator::SequenceLength))
+{}
 
 CaptureStore::~CaptureStore() = default;
 
@@ -73,171 +131,259 @@ Result<std::unique_ptr<CaptureStore>> CaptureStore::open(const std::string &path
     auto writer = openConnection(path);
     if (!writer)
         return writer.error();
+    // Version 1 stored JSON documents; captures are a debugging aid, so an
+    // older store is emptied rather than converted.
+    auto version = writer->queryInt("PRAGMA user_version");
+    if (!version)
+        return makeError("cannot open " + path + ": " + version.message());
+    if (*version < SchemaVersion) {
+        if (auto dropped =
+                writer->exec("DROP TABLE IF EXISTS captures; PRAGMA user_version = " + std::to_string(SchemaVersion));
+            !dropped)
+            return makeError("cannot upgrade the capture store " + path + ": " + dropped.message());
+    } else if (*version > SchemaVersion) {
+        return makeError(path + " was written by a newer Switchyard (capture store version " +
+                         std::to_string(*version) + "); move it away to start a new one");
+    }
     if (auto schema = writer->exec(Schema); !schema)
         return makeError("cannot create the capture tables in " + path + ": " + schema.message());
     auto reader = openConnection(path);
     if (!reader)
         return reader.error();
     std::unique_ptr<CaptureStore> store(new CaptureStore(std::move(*writer), std::move(*reader), options));
-    auto bytes = store->m_writer.queryInt("SELECT COALESCE(SUM(size), 0) FROM captures");
-    if (!bytes)
-        return bytes.error();
-    store->m_bytes = static_cast<std::uint64_t>(*bytes);
-    auto count = store->m_writer.queryInt("SELECT COUNT(*) FROM captures");
-    if (!count)
-        return count.error();
-    store->m_count = *count;
-    if (auto retention = store->applyRetention(); !retention)
-        return retention.error();
+    if (auto loaded = store->load(); !loaded)
+        return makeError("cannot read " + path + ": " + loaded.message());
     return store;
+}
+
+Result<void> CaptureStore::load()
+{
+    auto rows =
+        SqliteStatement::prepare(m_writer.handle(), "SELECT first, count, size FROM capture_segments ORDER BY first");
+    if (!rows)
+        return rows.error();
+    while (true) {
+        auto row = rows->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        Segment segment{rows->columnInt(0), rows->columnInt(1), static_cast<std::uint64_t>(rows->columnInt(2))};
+        m_segments.push_back(segment);
+        m_bytes += segment.size;
+        m_nextSeq = segment.first + segment.count;
+    }
+    if (auto retention = applyRetention(); !retention)
+        return retention;
+    publishVisible();
+    return {};
 }
 
 Result<void> CaptureStore::insert(std::vector<CaptureRecord> &records)
 {
     const std::lock_guard lock(m_writeMutex);
+    if (records.empty())
+        return {};
     if (auto begin = m_writer.exec("BEGIN IMMEDIATE"); !begin)
         return begin;
+    const std::deque<Segment> segments = m_segments;
     const std::uint64_t bytes = m_bytes;
-    const std::int64_t count = m_count;
+    const std::int64_t nextSeq = m_nextSeq;
     const auto rollback = [&](Result<void> failure) {
         (void)m_writer.exec("ROLLBACK");
+        m_segments = segments;
         m_bytes = bytes;
-        m_count = count;
+        m_nextSeq = nextSeq;
         return failure;
     };
-    for (CaptureRecord &record : records)
-        if (auto inserted = insertOne(record); !inserted)
-            return rollback(std::move(inserted));
+    // Small enough that size retention can always get under its budget by
+    // dropping whole segments.
+    const std::uint64_t segmentBytes =
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(SegmentBytes, m_options.maxBytes / 8));
+    auto begin = records.begin();
+    std::uint64_t pending = 0;
+    for (auto it = records.begin(); it != records.end(); ++it) {
+        const std::uint64_t size = it->exchange.requestBody.size() + it->exchange.responseBody.size() + 512;
+        if (it != begin && (static_cast<std::size_t>(it - begin) >= SegmentRecords || pending + size > segmentBytes)) {
+            if (auto inserted = insertSegment(begin, it); !inserted)
+                return rollback(std::move(inserted));
+            begin = it;
+            pending = 0;
+        }
+        pending += size;
+    }
+    if (auto inserted = insertSegment(begin, records.end()); !inserted)
+        return rollback(std::move(inserted));
     if (auto retention = applyRetention(); !retention)
         return rollback(std::move(retention));
     if (auto commit = m_writer.exec("COMMIT"); !commit)
         return rollback(std::move(commit));
+    publishVisible();
     return {};
 }
 
-Result<void> CaptureStore::insertOne(CaptureRecord &record)
+Result<void> CaptureStore::insertSegment(std::vector<CaptureRecord>::iterator begin,
+                                         std::vector<CaptureRecord>::iterator end)
 {
-    auto statement = SqliteStatement::prepare(
-        m_writer.handle(),
-        "INSERT INTO captures (id, endpoint_name, endpoint_url, replay_of, data, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!statement)
-        return statement.error();
-    const std::string data = CaptureJson::toStorage(record.exchange);
-    const auto size = static_cast<std::int64_t>(data.size() + record.id.size() + 64);
-    statement->bind(1, record.id)
-        .bind(2, record.exchange.endpointName)
-        .bind(3, record.exchange.endpointUrl)
-        .bind(4, record.replayOf)
-        .bind(5, data)
-        .bind(6, size);
-    if (auto run = statement->run(); !run)
+    if (!m_insert) {
+        auto prepared = SqliteStatement::prepare(
+            m_writer.handle(), "INSERT INTO capture_segments (first, count, size, data) VALUES (?1, ?2, ?3, ?4)");
+        if (!prepared)
+            return prepared.error();
+        m_insert.emplace(std::move(*prepared));
+    }
+    const std::int64_t first = m_nextSeq;
+    std::string data;
+    std::string record;
+    for (auto it = begin; it != end; ++it) {
+        it->seq = m_nextSeq++;
+        it->id = IdGenerator::makeSequenced(IdPrefix, static_cast<std::uint64_t>(it->seq), m_salt);
+        record.clear();
+        putVarint(record, it->id.size());
+        record += it->id;
+        putVarint(record, it->replayOf.size());
+        record += it->replayOf;
+        record += CaptureCodec::encode(it->exchange);
+        putVarint(data, record.size());
+        data += record;
+    }
+    const Segment segment{first, m_nextSeq - first, data.size() + 64};
+    m_insert->reset();
+    m_insert->bind(1, first)
+        .bind(2, segment.count)
+        .bind(3, static_cast<std::int64_t>(segment.size))
+        .bind(4, std::string_view(data));
+    if (auto run = m_insert->run(); !run)
         return run;
-    record.seq = sqlite3_last_insert_rowid(m_writer.handle());
-    m_bytes += static_cast<std::uint64_t>(size);
-    ++m_count;
+    m_segments.push_back(segment);
+    m_bytes += segment.size;
     return {};
+}
+
+Result<void> CaptureStore::dropOldest()
+{
+    auto cut = SqliteStatement::prepare(m_writer.handle(), "DELETE FROM capture_segments WHERE first = ?1");
+    if (!cut)
+        return cut.error();
+    cut->bind(1, m_segments.front().first);
+    if (auto run = cut->run(); !run)
+        return run;
+    m_bytes -= std::min(m_segments.front().size, m_bytes);
+    m_segments.pop_front();
+    return {};
+}
+
+std::int64_t CaptureStore::firstVisibleSeq() const
+{
+    if (m_segments.empty())
+        return m_nextSeq;
+    const auto keep = static_cast<std::int64_t>(m_options.maxRecords);
+    return std::max(m_segments.front().first, m_nextSeq - keep);
 }
 
 Result<void> CaptureStore::applyRetention()
 {
-    // Count and size are kept in memory (read once at open), so a batch
-    // costs no table scan unless something must go.
-    if (m_count <= static_cast<std::int64_t>(m_options.maxRecords) && m_bytes <= m_options.maxBytes)
-        return {};
-    // Walk from the oldest until both budgets hold, then cut there.
-    std::uint64_t freed = 0;
-    std::int64_t removed = 0;
-    std::int64_t lastSeq = -1;
-    {
-        auto oldest = SqliteStatement::prepare(m_writer.handle(), "SELECT seq, size FROM captures ORDER BY seq");
-        if (!oldest)
-            return oldest.error();
-        while (m_count - removed > static_cast<std::int64_t>(m_options.maxRecords)
-               || m_bytes - freed > m_options.maxBytes) {
-            auto row = oldest->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            lastSeq = oldest->columnInt(0);
-            freed += static_cast<std::uint64_t>(oldest->columnInt(1));
-            ++removed;
-        }
-    }
-    if (lastSeq < 0)
-        return {};
-    auto cut = SqliteStatement::prepare(m_writer.handle(), "DELETE FROM captures WHERE seq <= ?1");
-    if (!cut)
-        return cut.error();
-    cut->bind(1, lastSeq);
-    if (auto run = cut->run(); !run)
-        return run;
-    m_bytes -= std::min(freed, m_bytes);
-    m_count -= std::min(removed, m_count);
+    // Segments none of whose records is among the newest maxRecords.
+    while (!m_segments.empty() && m_segments.front().first + m_segments.front().count <= firstVisibleSeq())
+        if (auto dropped = dropOldest(); !dropped)
+            return dropped;
+    while (!m_segments.empty() && m_bytes > m_options.maxBytes)
+        if (auto dropped = dropOldest(); !dropped)
+            return dropped;
     return {};
+}
+
+void CaptureStore::publishVisible()
+{
+    const std::int64_t first = firstVisibleSeq();
+    m_firstVisible.store(first);
+    m_visible.store(m_segments.empty() ? 0 : m_nextSeq - first);
+}
+
+Result<std::vector<CaptureRecord>> CaptureStore::decodeSegment(std::int64_t first, const std::string &data) const
+{
+    auto parts = splitSegment(data);
+    if (!parts)
+        return makeError("capture segment " + std::to_string(first) + " is damaged");
+    std::vector<CaptureRecord> out;
+    const std::int64_t visibleFrom = m_firstVisible.load();
+    for (std::size_t i = 0; i < parts->size(); ++i) {
+        const std::int64_t seq = first + static_cast<std::int64_t>(i);
+        if (seq < visibleFrom)
+            continue;
+        auto record = decodeRecord((*parts)[i], seq);
+        if (!record)
+            return makeError("capture " + std::to_string(seq) + " is damaged");
+        out.push_back(std::move(*record));
+    }
+    return out;
 }
 
 Result<std::vector<CaptureRecord>> CaptureStore::list(std::size_t limit, const std::string &endpoint) const
 {
     const std::lock_guard lock(m_readMutex);
-    auto statement = SqliteStatement::prepare(
-        m_reader.handle(), endpoint.empty()
-                               ? "SELECT seq, id, replay_of, data FROM captures ORDER BY seq DESC LIMIT ?1"
-                               : "SELECT seq, id, replay_of, data FROM captures WHERE endpoint_name = ?2 OR "
-                                 "endpoint_url = ?2 ORDER BY seq DESC LIMIT ?1");
+    auto statement =
+        SqliteStatement::prepare(m_reader.handle(), "SELECT first, data FROM capture_segments ORDER BY first DESC");
     if (!statement)
         return statement.error();
-    statement->bind(1, static_cast<std::int64_t>(limit));
-    if (!endpoint.empty())
-        statement->bind(2, endpoint);
     std::vector<CaptureRecord> out;
-    while (true) {
+    while (out.size() < limit) {
         auto row = statement->step();
         if (!row)
             return row.error();
         if (!*row)
             break;
-        auto record = readRow(*statement);
-        if (!record)
-            return record.error();
-        out.push_back(std::move(*record));
+        auto records = decodeSegment(statement->columnInt(0), statement->columnText(1));
+        if (!records)
+            return records.error();
+        for (auto it = records->rbegin(); it != records->rend() && out.size() < limit; ++it)
+            if (endpoint.empty() || it->exchange.endpointName == endpoint || it->exchange.endpointUrl == endpoint)
+                out.push_back(std::move(*it));
     }
     return out;
 }
 
 Result<std::optional<CaptureRecord>> CaptureStore::get(const std::string &id) const
 {
+    const auto seq = IdGenerator::sequenceOf(id, IdPrefix);
+    if (!seq || static_cast<std::int64_t>(*seq) < m_firstVisible.load())
+        return std::optional<CaptureRecord>();
     const std::lock_guard lock(m_readMutex);
-    auto statement =
-        SqliteStatement::prepare(m_reader.handle(), "SELECT seq, id, replay_of, data FROM captures WHERE id = ?1");
+    auto statement = SqliteStatement::prepare(
+        m_reader.handle(), "SELECT first, data FROM capture_segments WHERE first <= ?1 ORDER BY first DESC LIMIT 1");
     if (!statement)
         return statement.error();
-    statement->bind(1, id);
+    statement->bind(1, static_cast<std::int64_t>(*seq));
     auto row = statement->step();
     if (!row)
         return row.error();
     if (!*row)
         return std::optional<CaptureRecord>();
-    auto record = readRow(*statement);
-    if (!record)
-        return record.error();
-    return std::optional<CaptureRecord>(std::move(*record));
+    auto records = decodeSegment(statement->columnInt(0), statement->columnText(1));
+    if (!records)
+        return records.error();
+    for (CaptureRecord &record : *records)
+        if (record.id == id)
+            return std::optional<CaptureRecord>(std::move(record));
+    return std::optional<CaptureRecord>();
 }
 
 Result<void> CaptureStore::clear()
 {
     const std::lock_guard lock(m_writeMutex);
-    if (auto deleted = m_writer.exec("DELETE FROM captures"); !deleted)
+    if (auto deleted = m_writer.exec("DELETE FROM capture_segments"); !deleted)
         return deleted;
+    // Sequence numbers go on: an id handed out before must not name a
+    // later exchange.
+    m_segments.clear();
     m_bytes = 0;
-    m_count = 0;
+    publishVisible();
     return {};
 }
 
 Result<std::int64_t> CaptureStore::count() const
 {
-    const std::lock_guard lock(m_readMutex);
-    return m_reader.queryInt("SELECT COUNT(*) FROM captures");
+    return m_visible.load();
 }
 
 std::uint64_t CaptureStore::storedBytes() const

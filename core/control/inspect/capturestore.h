@@ -4,9 +4,12 @@
 #include "common/result.h"
 #include "control/inspect/capturerecord.h"
 #include "control/sqlitedatabase.h"
+#include "control/sqlitestatement.h"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,9 +24,17 @@ namespace switchyard {
 // thread never blocks the writer. Each connection has its own lock; any
 // thread may call anything.
 //
-// Retention runs after every insert: beyond maxRecords the oldest go, then
-// the oldest go until the stored size (the records' encoded bytes) is
-// within maxBytes.
+// Captures are stored in segments: one row holds the records of one insert()
+// (split at SegmentRecords records or a byte budget), so the writer pays
+// SQLite's per-row cost once per batch rather than once per exchange — a
+// row per exchange cost more CPU than forwarding it. A record's id
+// ("req_" + 26 characters) encodes its sequence number, which locates its
+// segment, then 16 random characters.
+//
+// Retention runs after every insert: only the newest maxRecords are
+// visible, and whole segments go once none of their records is; then the
+// oldest segments go until the stored size is within maxBytes (segments are
+// kept to at most maxBytes / 8 unless one record alone is bigger).
 class CaptureStore
 {
 public:
@@ -32,34 +43,59 @@ public:
         std::size_t maxRecords = 10000;
         std::uint64_t maxBytes = 50ull * 1024 * 1024;
     };
+    static constexpr std::size_t SegmentRecords = 1024;
+    static constexpr std::size_t SegmentBytes = 1024 * 1024;
 
     static Result<std::unique_ptr<CaptureStore>> open(const std::string &path, Options options);
     ~CaptureStore();
 
-    // Stores the records in one transaction; fills in each one's seq.
+    // Stores the records in one transaction; assigns each one's id and seq
+    // (ids already set are replaced).
     Result<void> insert(std::vector<CaptureRecord> &records);
     // Newest first. An empty endpoint matches all; otherwise it matches the
     // endpoint's name or URL.
     Result<std::vector<CaptureRecord>> list(std::size_t limit, const std::string &endpoint = {}) const;
     Result<std::optional<CaptureRecord>> get(const std::string &id) const;
     Result<void> clear();
+    // Visible records.
     Result<std::int64_t> count() const;
     std::uint64_t storedBytes() const;
     const Options &options() const { return m_options; }
     std::string journalMode() const;
 
 private:
+    struct Segment
+    {
+        std::int64_t first = 0; // seq of its first record
+        std::int64_t count = 0;
+        std::uint64_t size = 0;
+    };
+
     CaptureStore(SqliteDatabase writer, SqliteDatabase reader, Options options);
-    Result<void> insertOne(CaptureRecord &record);
+    Result<void> load();
+    Result<void> insertSegment(std::vector<CaptureRecord>::iterator begin, std::vector<CaptureRecord>::iterator end);
     Result<void> applyRetention();
+    Result<void> dropOldest();
+    std::int64_t firstVisibleSeq() const;
+    // After a change: what readers may see.
+    void publishVisible();
+    // Decodes the records of one segment row that are still visible.
+    Result<std::vector<CaptureRecord>> decodeSegment(std::int64_t first, const std::string &data) const;
 
     mutable std::mutex m_writeMutex;
     mutable std::mutex m_readMutex;
     SqliteDatabase m_writer;
     mutable SqliteDatabase m_reader;
     Options m_options;
-    std::uint64_t m_bytes = 0; // writer side, under m_writeMutex
-    std::int64_t m_count = 0;
+    const std::string m_salt; // the random tail of this run's ids
+    std::optional<SqliteStatement> m_insert; // prepared once, under m_writeMutex
+    // Writer side, under m_writeMutex.
+    std::deque<Segment> m_segments;
+    std::uint64_t m_bytes = 0;
+    std::int64_t m_nextSeq = 1;
+    // Read by readers without the writer's lock.
+    std::atomic<std::int64_t> m_firstVisible{1};
+    std::atomic<std::int64_t> m_visible{0};
 };
 
 } // namespace switchyard

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/inspect/capturewriter.h"
 
-#include "model/idgenerator.h"
+#include "common/threadname.h"
 
 namespace switchyard {
 
 CaptureWriter::CaptureWriter(CaptureQueue &queue, CaptureStore &store)
-    : m_queue(queue), m_store(store), m_thread([this] { run(); })
-{
-}
+    : m_queue(queue)
+    , m_store(store)
+    , m_thread([this] {
+        setCurrentThreadName("sy-capture");
+        run();
+    })
+{}
 
 CaptureWriter::~CaptureWriter()
 {
@@ -16,6 +20,7 @@ CaptureWriter::~CaptureWriter()
         const std::lock_guard lock(m_mutex);
         m_stop = true;
     }
+    m_wake.notify_one();
     m_queue.close();
     m_thread.join();
 }
@@ -32,6 +37,8 @@ bool CaptureWriter::flush(std::chrono::milliseconds timeout)
     // once the writer has handled that many (drops never reach the writer).
     const std::uint64_t target = m_queue.submitted();
     std::unique_lock lock(m_mutex);
+    m_flushWanted = true;
+    m_wake.notify_one();
     return m_progress.wait_for(lock, timeout, [&] { return m_written >= target || m_stop; });
 }
 
@@ -50,6 +57,7 @@ std::uint64_t CaptureWriter::failedWrites() const
 void CaptureWriter::run()
 {
     while (true) {
+        const auto started = std::chrono::steady_clock::now();
         auto batch = m_queue.takeAll(std::chrono::milliseconds(200));
         bool stop = false;
         std::vector<CaptureRecord> records;
@@ -60,7 +68,6 @@ void CaptureWriter::run()
             m_taken += batch.size();
             for (auto &exchange : batch) {
                 CaptureRecord record;
-                record.id = IdGenerator::make("req_");
                 if (const auto it = m_replays.find(exchange->clientAddress); it != m_replays.end()) {
                     record.replayOf = it->second;
                     m_replays.erase(it);
@@ -79,6 +86,11 @@ void CaptureWriter::run()
         m_progress.notify_all();
         if (stop && batch.empty())
             return;
+        if (!batch.empty()) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_until(lock, started + BatchInterval, [this] { return m_stop || m_flushWanted; });
+            m_flushWanted = false;
+        }
     }
 }
 

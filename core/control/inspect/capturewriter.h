@@ -17,12 +17,17 @@ namespace switchyard {
 // The inspector's one writer thread: drains the CaptureQueue in batches
 // into the CaptureStore, off the data path, giving each exchange its id.
 // A replay announced with expectReplay() is linked to its original by the
-// client address the replay connection used. Starts in the constructor;
+// client address the replay connection used. Writes are paced: at most one
+// transaction per BatchInterval unless a flush() asks for one, so under
+// load each transaction carries hundreds of exchanges (a transaction per
+// handful cost more than the exchanges). Starts in the constructor;
 // the destructor writes what is queued and joins. Queue and store must
 // outlive it.
 class CaptureWriter
 {
 public:
+    static constexpr std::chrono::milliseconds BatchInterval{50};
+
     CaptureWriter(CaptureQueue &queue, CaptureStore &store);
     ~CaptureWriter();
     CaptureWriter(const CaptureWriter &) = delete;
@@ -44,6 +49,8 @@ private:
     CaptureStore &m_store;
     mutable std::mutex m_mutex;
     std::condition_variable m_progress;
+    std::condition_variable m_wake; // ends the pause between batches
+    bool m_flushWanted = false;
     std::map<std::string, std::string> m_replays;
     std::uint64_t m_taken = 0;   // exchanges taken from the queue
     std::uint64_t m_written = 0; // of those, handled (stored or failed)

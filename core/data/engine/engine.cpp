@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/engine/engine.h"
 
+#include "common/threadname.h"
 #include "data/engine/engineerrors.h"
 #include "data/engine/enginestate.h"
 #include "data/engine/engineworker.h"
@@ -491,7 +492,10 @@ Result<void> Engine::start()
     d->apiWork.emplace(asio::make_work_guard(*d->apiContext));
     d->pollTimer.emplace(*d->apiContext);
     d->schedulePoll();
-    d->apiThread = std::thread([impl = d.get()] { impl->apiContext->run(); });
+    d->apiThread = std::thread([impl = d.get()] {
+        setCurrentThreadName("sy-api");
+        impl->apiContext->run();
+    });
     return {};
 }
 

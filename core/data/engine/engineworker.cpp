@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/engine/engineworker.h"
 
+#include "common/threadname.h"
 #include "data/engine/enginestate.h"
 
 namespace switchyard {
@@ -10,7 +11,9 @@ constexpr std::size_t MaxFreeBuffers = 64;
 }
 
 EngineWorker::EngineWorker(EngineState &state, std::size_t index)
-    : m_state(state), m_index(index), m_context(std::make_unique<asio::io_context>(1))
+    : m_state(state)
+    , m_index(index)
+    , m_context(std::make_unique<asio::io_context>(1))
 {
     m_work.emplace(asio::make_work_guard(*m_context));
     m_sweepTimer.emplace(*m_context);
@@ -28,7 +31,10 @@ EngineWorker::~EngineWorker()
 void EngineWorker::start()
 {
     scheduleSweep();
-    m_thread = std::thread([this] { m_context->run(); });
+    m_thread = std::thread([this] {
+        setCurrentThreadName("sy-worker-" + std::to_string(m_index));
+        m_context->run();
+    });
 }
 
 void EngineWorker::stop()

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The inspector's storage side without sockets: CaptureStore (SQLite WAL,
-// retention by count and size, concurrent readers), CaptureQueue (bounded,
+// segments, retention by count and size, concurrent readers, the binary
+// encoding), CaptureQueue (bounded,
 // drops and counts) and CaptureWriter (one thread, ids, replay links).
+#include "control/inspect/capturecodec.h"
 #include "control/inspect/capturejson.h"
 #include "control/inspect/capturequeue.h"
 #include "control/inspect/capturestore.h"
 #include "control/inspect/capturewriter.h"
 #include "control/inspect/trafficmetrics.h"
+#include "control/sqlitedatabase.h"
+#include "model/idgenerator.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -23,9 +27,13 @@ class TestCaptureStore : public QObject
 
 private slots:
     void roundTrip();
+    void codecRejectsDamage();
     void newestFirstAndFilter();
     void retentionByCount();
     void retentionBySize();
+    void manyInOneBatch();
+    void reopenKeepsRecords();
+    void olderStoreIsEmptied();
     void walMode();
     void concurrentReads();
     void clear();
@@ -37,6 +45,7 @@ private slots:
 private:
     static CapturedExchange exchange(const std::string &endpoint, const std::string &target, std::size_t bodySize = 3);
     static CaptureRecord record(const std::string &id, CapturedExchange e);
+    static QStringList targets(const std::vector<CaptureRecord> &records);
     std::unique_ptr<CaptureStore> open(CaptureStore::Options options = {});
 
     QTemporaryDir m_dir;
@@ -93,13 +102,16 @@ void TestCaptureStore::roundTrip()
 {
     auto store = open();
     QVERIFY(store);
-    std::vector<CaptureRecord> records{record("req_1", exchange("web", "/a?x=1"))};
+    std::vector<CaptureRecord> records{record("ignored", exchange("web", "/a?x=1"))};
     records[0].replayOf = "req_0";
     QVERIFY(store->insert(records).ok());
     QVERIFY(records[0].seq > 0);
-    auto got = store->get("req_1");
+    // The store names records: "req_" and 26 characters of the id alphabet.
+    QVERIFY(IdGenerator::looksLike(records[0].id, "req_"));
+    auto got = store->get(records[0].id);
     QVERIFY(got.ok() && got->has_value());
     const CaptureRecord &r = **got;
+    QCOMPARE(r.id, records[0].id);
     QCOMPARE(r.replayOf, std::string("req_0"));
     QCOMPARE(r.seq, records[0].seq);
     const CapturedExchange expected = exchange("web", "/a?x=1");
@@ -118,9 +130,56 @@ void TestCaptureStore::roundTrip()
     QCOMPARE(e.firstByteNs, std::int64_t(2000));
     QCOMPARE(CaptureJson::timestamp(e.start), std::string("2026-11-18T11:06:40.123456Z"));
 
-    auto missing = store->get("req_nope");
-    QVERIFY(missing.ok());
-    QVERIFY(!missing->has_value());
+    // Unknown, malformed, and a well-formed id of this sequence number with
+    // another tail (another store's record) all miss.
+    for (const std::string &other : {std::string("req_nope"), std::string("req_"), std::string("ep_") +
+                                      records[0].id.substr(4), records[0].id.substr(0, 14) + "AAAAAAAAAAAAAAAA",
+                                      IdGenerator::make("req_")}) {
+        auto missing = store->get(other);
+        QVERIFY(missing.ok());
+        QVERIFY2(!missing->has_value(), other.c_str());
+    }
+}
+
+void TestCaptureStore::codecRejectsDamage()
+{
+    const CapturedExchange e = exchange("web", "/a", 100);
+    const std::string bytes = CaptureCodec::encode(e);
+    auto back = CaptureCodec::decode(bytes);
+    QVERIFY(back);
+    QVERIFY(back->requestHeaders == e.requestHeaders);
+    QCOMPARE(back->requestBody, e.requestBody);
+    QCOMPARE(back->status, 201);
+    QCOMPARE(back->durationNs, std::int64_t(3000));
+    QCOMPARE(back->upstreamConnectedNs, std::int64_t(1000));
+    // Every cut, an extra byte, an unknown version: nothing, never a crash
+    // or a huge allocation.
+    for (std::size_t size = 0; size < bytes.size(); ++size)
+        QVERIFY2(!CaptureCodec::decode(std::string_view(bytes).substr(0, size)), std::to_string(size).c_str());
+    QVERIFY(!CaptureCodec::decode(bytes + "x"));
+    std::string otherVersion = bytes;
+    otherVersion[0] = 9;
+    QVERIFY(!CaptureCodec::decode(otherVersion));
+    // A header count far beyond the input.
+    CapturedExchange many;
+    std::string huge = CaptureCodec::encode(many);
+    QVERIFY(CaptureCodec::decode(huge));
+    huge.replace(huge.size() - 2, 2, "\xff\xff\xff\xff\x0f");
+    QVERIFY(!CaptureCodec::decode(huge));
+    // Negative timings (-1: did not happen) survive.
+    many.firstByteNs = -1;
+    many.upstreamConnectedNs = -1;
+    auto negative = CaptureCodec::decode(CaptureCodec::encode(many));
+    QVERIFY(negative);
+    QCOMPARE(negative->firstByteNs, std::int64_t(-1));
+}
+
+QStringList TestCaptureStore::targets(const std::vector<CaptureRecord> &records)
+{
+    QStringList out;
+    for (const CaptureRecord &r : records)
+        out << QString::fromStdString(r.exchange.target);
+    return out;
 }
 
 void TestCaptureStore::newestFirstAndFilter()
@@ -129,23 +188,18 @@ void TestCaptureStore::newestFirstAndFilter()
     QVERIFY(store);
     std::vector<CaptureRecord> records;
     for (int i = 0; i < 6; ++i)
-        records.push_back(record("req_" + std::to_string(i), exchange(i % 2 ? "odd" : "even", "/" + std::to_string(i))));
+        records.push_back(record({}, exchange(i % 2 ? "odd" : "even", "/" + std::to_string(i))));
     QVERIFY(store->insert(records).ok());
+    // Ids of later records sort later and are all different.
+    for (std::size_t i = 1; i < records.size(); ++i)
+        QVERIFY(records[i - 1].id < records[i].id);
     auto all = store->list(100);
     QVERIFY(all.ok());
-    QCOMPARE(all->size(), std::size_t(6));
-    for (int i = 0; i < 6; ++i)
-        QCOMPARE((*all)[static_cast<std::size_t>(i)].id, "req_" + std::to_string(5 - i));
-    auto two = store->list(2);
-    QCOMPARE(two->size(), std::size_t(2));
-    QCOMPARE((*two)[0].id, std::string("req_5"));
-    auto odd = store->list(100, "odd");
-    QCOMPARE(odd->size(), std::size_t(3));
-    QCOMPARE((*odd)[0].id, std::string("req_5"));
-    QCOMPARE((*odd)[2].id, std::string("req_1"));
-    auto byUrl = store->list(100, "https://even.example");
-    QCOMPARE(byUrl->size(), std::size_t(3));
-    QCOMPARE((*byUrl)[0].id, std::string("req_4"));
+    QCOMPARE(targets(*all), QStringList({"/5", "/4", "/3", "/2", "/1", "/0"}));
+    QCOMPARE((*all)[0].id, records[5].id);
+    QCOMPARE(targets(*store->list(2)), QStringList({"/5", "/4"}));
+    QCOMPARE(targets(*store->list(100, "odd")), QStringList({"/5", "/3", "/1"}));
+    QCOMPARE(targets(*store->list(100, "https://even.example")), QStringList({"/4", "/2", "/0"}));
     QCOMPARE(store->list(100, "none")->size(), std::size_t(0));
 }
 
@@ -153,33 +207,121 @@ void TestCaptureStore::retentionByCount()
 {
     auto store = open({5, 1ull << 30});
     QVERIFY(store);
+    std::vector<std::string> ids;
     for (int batch = 0; batch < 2; ++batch) {
         std::vector<CaptureRecord> records;
         for (int i = 0; i < 4; ++i)
-            records.push_back(record("req_" + std::to_string(batch * 4 + i), exchange("web", "/")));
+            records.push_back(record({}, exchange("web", "/" + std::to_string(batch * 4 + i))));
         QVERIFY(store->insert(records).ok());
+        for (const CaptureRecord &r : records)
+            ids.push_back(r.id);
     }
     QCOMPARE(*store->count(), std::int64_t(5));
-    auto all = store->list(100);
-    QCOMPARE(all->front().id, std::string("req_7"));
-    QCOMPARE(all->back().id, std::string("req_3"));
-    QVERIFY(!store->get("req_2")->has_value());
+    QCOMPARE(targets(*store->list(100)), QStringList({"/7", "/6", "/5", "/4", "/3"}));
+    QVERIFY(!store->get(ids[2])->has_value());
+    QVERIFY(store->get(ids[3])->has_value());
 }
 
 void TestCaptureStore::retentionBySize()
 {
-    // Each record is a bit over 10 KB encoded: a 40 KB budget keeps 3.
+    // Each record is a bit over 12 KB encoded: a 40 KB budget keeps 3.
     auto store = open({1000, 40 * 1024});
     QVERIFY(store);
+    std::vector<std::string> ids;
     for (int i = 0; i < 10; ++i) {
-        std::vector<CaptureRecord> records{record("req_" + std::to_string(i), exchange("web", "/", 7500))};
+        std::vector<CaptureRecord> records{record({}, exchange("web", "/" + std::to_string(i), 12000))};
         QVERIFY(store->insert(records).ok());
+        ids.push_back(records[0].id);
         QVERIFY2(store->storedBytes() <= 40 * 1024, std::to_string(store->storedBytes()).c_str());
     }
     QCOMPARE(*store->count(), std::int64_t(3));
-    QCOMPARE(store->list(1)->front().id, std::string("req_9"));
-    QVERIFY(store->get("req_7")->has_value());
-    QVERIFY(!store->get("req_6")->has_value());
+    QCOMPARE(store->list(1)->front().exchange.target, std::string("/9"));
+    QVERIFY(store->get(ids[7])->has_value());
+    QVERIFY(!store->get(ids[6])->has_value());
+
+    // Ten at once: the budget still holds, the newest are kept.
+    std::vector<CaptureRecord> batch;
+    for (int i = 10; i < 20; ++i)
+        batch.push_back(record({}, exchange("web", "/" + std::to_string(i), 12000)));
+    QVERIFY(store->insert(batch).ok());
+    QVERIFY2(store->storedBytes() <= 40 * 1024, std::to_string(store->storedBytes()).c_str());
+    QVERIFY(*store->count() >= 2);
+    QCOMPARE(store->list(1)->front().exchange.target, std::string("/19"));
+}
+
+void TestCaptureStore::manyInOneBatch()
+{
+    // More than a segment holds: every record is listed, in order, and
+    // found by id; the count budget cuts inside a segment exactly.
+    const std::size_t total = CaptureStore::SegmentRecords * 2 + 17;
+    auto store = open({total - 5, 1ull << 30});
+    QVERIFY(store);
+    std::vector<CaptureRecord> records;
+    for (std::size_t i = 0; i < total; ++i)
+        records.push_back(record({}, exchange("web", "/" + std::to_string(i))));
+    QVERIFY(store->insert(records).ok());
+    QCOMPARE(*store->count(), std::int64_t(total - 5));
+    auto all = store->list(total);
+    QCOMPARE(all->size(), total - 5);
+    for (std::size_t i = 0; i < all->size(); ++i)
+        QCOMPARE((*all)[i].exchange.target, "/" + std::to_string(total - 1 - i));
+    for (std::size_t i : {std::size_t(5), CaptureStore::SegmentRecords, total - 1}) {
+        auto got = store->get(records[i].id);
+        QVERIFY(got->has_value());
+        QCOMPARE((*got)->exchange.target, "/" + std::to_string(i));
+    }
+    QVERIFY(!store->get(records[4].id)->has_value());
+}
+
+void TestCaptureStore::reopenKeepsRecords()
+{
+    const QString path = m_dir.filePath("reopen.db");
+    std::string id;
+    {
+        auto store = CaptureStore::open(path.toStdString(), {});
+        QVERIFY(store);
+        std::vector<CaptureRecord> records{record({}, exchange("web", "/kept"))};
+        QVERIFY((*store)->insert(records).ok());
+        id = records[0].id;
+    }
+    auto store = CaptureStore::open(path.toStdString(), {});
+    QVERIFY(store);
+    QCOMPARE(*(*store)->count(), std::int64_t(1));
+    QCOMPARE((*(*store)->get(id))->exchange.target, std::string("/kept"));
+    // Numbering goes on after the stored ones.
+    std::vector<CaptureRecord> more{record({}, exchange("web", "/next"))};
+    QVERIFY((*store)->insert(more).ok());
+    QVERIFY(more[0].seq > (*(*store)->get(id))->seq);
+    QCOMPARE(targets(*(*store)->list(10)), QStringList({"/next", "/kept"}));
+}
+
+void TestCaptureStore::olderStoreIsEmptied()
+{
+    // A version 1 store (a row per record, as JSON) is emptied, not misread.
+    const QString path = m_dir.filePath("v1.db");
+    {
+        auto db = SqliteDatabase::open(path.toStdString());
+        QVERIFY(db);
+        QVERIFY(db->exec("CREATE TABLE captures (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+                         "endpoint_name TEXT NOT NULL, endpoint_url TEXT NOT NULL, replay_of TEXT NOT NULL, "
+                         "data BLOB NOT NULL, size INTEGER NOT NULL);"
+                         "INSERT INTO captures VALUES (1, 'req_X', 'web', 'https://web.example', '', '{}', 10)")
+                    .ok());
+    }
+    auto store = CaptureStore::open(path.toStdString(), {});
+    QVERIFY2(store, store ? "" : store.message().c_str());
+    QCOMPARE(*(*store)->count(), std::int64_t(0));
+    std::vector<CaptureRecord> records{record({}, exchange("web", "/new"))};
+    QVERIFY((*store)->insert(records).ok());
+    QCOMPARE((*store)->list(10)->size(), std::size_t(1));
+    // And a store from a newer Switchyard is left alone with a clear error.
+    {
+        auto db = SqliteDatabase::open(path.toStdString());
+        QVERIFY(db->exec("PRAGMA user_version = 99").ok());
+    }
+    auto newer = CaptureStore::open(path.toStdString(), {});
+    QVERIFY(!newer);
+    QVERIFY2(newer.message().find("newer Switchyard") != std::string::npos, newer.message().c_str());
 }
 
 void TestCaptureStore::walMode()
@@ -187,7 +329,7 @@ void TestCaptureStore::walMode()
     auto store = open();
     QVERIFY(store);
     QCOMPARE(store->journalMode(), std::string("wal"));
-    std::vector<CaptureRecord> records{record("req_w", exchange("web", "/"))};
+    std::vector<CaptureRecord> records{record({}, exchange("web", "/"))};
     QVERIFY(store->insert(records).ok());
     QVERIFY(QFile::exists(m_dir.filePath(QString("c%1.db-wal").arg(m_files))));
 }
@@ -218,7 +360,7 @@ void TestCaptureStore::concurrentReads()
     for (int batch = 0; batch < 50; ++batch) {
         std::vector<CaptureRecord> records;
         for (int i = 0; i < 20; ++i)
-            records.push_back(record("req_" + std::to_string(batch * 20 + i), exchange("web", "/")));
+            records.push_back(record({}, exchange("web", "/")));
         QVERIFY(store->insert(records).ok());
     }
     done = true;
@@ -234,11 +376,18 @@ void TestCaptureStore::clear()
 {
     auto store = open();
     QVERIFY(store);
-    std::vector<CaptureRecord> records{record("req_a", exchange("web", "/")), record("req_b", exchange("web", "/"))};
+    std::vector<CaptureRecord> records{record({}, exchange("web", "/")), record({}, exchange("web", "/"))};
     QVERIFY(store->insert(records).ok());
     QVERIFY(store->clear().ok());
     QCOMPARE(*store->count(), std::int64_t(0));
     QCOMPARE(store->storedBytes(), std::uint64_t(0));
+    QVERIFY(store->list(10)->empty());
+    QVERIFY(!store->get(records[0].id)->has_value());
+    // An id handed out before the clear never names a later record.
+    std::vector<CaptureRecord> later{record({}, exchange("web", "/later"))};
+    QVERIFY(store->insert(later).ok());
+    QVERIFY(later[0].id != records[0].id && later[0].id != records[1].id);
+    QCOMPARE(*store->count(), std::int64_t(1));
 }
 
 void TestCaptureStore::queueDropsWhenFull()

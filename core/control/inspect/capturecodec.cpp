@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "control/inspect/capturecodec.h"
+
+#include <cstdint>
+
+namespace switchyard {
+
+namespace {
+
+enum Flags : unsigned {
+    RequestTruncated = 1u << 0,
+    HasResponse = 1u << 1,
+    ResponseTruncated = 1u << 2,
+};
+
+class Writer
+{
+public:
+    explicit Writer(std::size_t expected) { m_out.reserve(expected); }
+
+    void unsignedInt(std::uint64_t value)
+    {
+        while (value >= 0x80) {
+            m_out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+            value >>= 7;
+        }
+        m_out.push_back(static_cast<char>(value));
+    }
+    void signedInt(std::int64_t value)
+    {
+        unsignedInt((static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
+    }
+    void bytes(std::string_view text)
+    {
+        unsignedInt(text.size());
+        m_out.append(text);
+    }
+    void headers(const CapturedExchange::Headers &list)
+    {
+        unsignedInt(list.size());
+        for (const auto &[name, value] : list) {
+            bytes(name);
+            bytes(value);
+        }
+    }
+    void raw(unsigned char byte) { m_out.push_back(static_cast<char>(byte)); }
+    std::string take() { return std::move(m_out); }
+
+private:
+    std::string m_out;
+};
+
+class Reader
+{
+public:
+    explicit Reader(std::string_view data)
+        : m_data(data)
+    {}
+
+    bool ok() const { return m_ok; }
+    bool atEnd() const { return m_pos == m_data.size(); }
+
+    std::uint64_t unsignedInt()
+    {
+        std::uint64_t value = 0;
+        for (unsigned shift = 0; shift < 64; shift += 7) {
+            if (m_pos >= m_data.size())
+                break;
+            const auto byte = static_cast<unsigned char>(m_data[m_pos++]);
+            value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+            if ((byte & 0x80) == 0)
+                return value;
+        }
+        m_ok = false;
+        return 0;
+    }
+    std::int64_t signedInt()
+    {
+        const std::uint64_t value = unsignedInt();
+        return static_cast<std::int64_t>(value >> 1) ^ -static_cast<std::int64_t>(value & 1);
+    }
+    std::string bytes()
+    {
+        const std::uint64_t size = unsignedInt();
+        if (!m_ok || size > m_data.size() - m_pos) {
+            m_ok = false;
+            return {};
+        }
+        std::string out(m_data.substr(m_pos, size));
+        m_pos += size;
+        return out;
+    }
+    CapturedExchange::Headers headers()
+    {
+        CapturedExchange::Headers out;
+        const std::uint64_t count = unsignedInt();
+        // Each pair takes at least two bytes: a count beyond that is damage,
+        // not a reason to reserve gigabytes.
+        if (!m_ok || count > (m_data.size() - m_pos) / 2) {
+            m_ok = false;
+            return out;
+        }
+        out.reserve(count);
+        for (std::uint64_t i = 0; i < count && m_ok; ++i) {
+            std::string name = bytes();
+            std::string value = bytes();
+            out.emplace_back(std::move(name), std::move(value));
+        }
+        return out;
+    }
+    unsigned char raw()
+    {
+        if (m_pos >= m_data.size()) {
+            m_ok = false;
+            return 0;
+        }
+        return static_cast<unsigned char>(m_data[m_pos++]);
+    }
+
+private:
+    std::string_view m_data;
+    std::size_t m_pos = 0;
+    bool m_ok = true;
+};
+
+std::size_t headerBytes(const CapturedExchange::Headers &list)
+{
+    std::size_t size = 2;
+    for (const auto &[name, value] : list)
+        size += name.size() + value.size() + 4;
+    return size;
+}
+
+} // namespace
+
+std::string CaptureCodec::encode(const CapturedExchange &e)
+{
+    std::size_t expected = 96 + e.clientAddress.size() + e.endpointName.size() + e.endpointUrl.size() +
+                           e.accountId.size() + e.method.size() + e.target.size() + e.requestBody.size() +
+                           e.reason.size() + e.responseBody.size() + e.errorCode.size() +
+                           headerBytes(e.requestHeaders) + headerBytes(e.responseHeaders);
+    for (const std::string &url : e.chain)
+        expected += url.size() + 2;
+    Writer w(expected);
+    w.raw(Version);
+    w.signedInt(std::chrono::duration_cast<std::chrono::microseconds>(e.start.time_since_epoch()).count());
+    w.signedInt(e.upstreamConnectedNs);
+    w.signedInt(e.firstByteNs);
+    w.signedInt(e.durationNs);
+    w.bytes(e.clientAddress);
+    w.bytes(e.endpointName);
+    w.bytes(e.endpointUrl);
+    w.bytes(e.accountId);
+    w.unsignedInt(e.chain.size());
+    for (const std::string &url : e.chain)
+        w.bytes(url);
+    unsigned flags = 0;
+    if (e.requestBodyTruncated)
+        flags |= RequestTruncated;
+    if (e.hasResponse)
+        flags |= HasResponse;
+    if (e.responseBodyTruncated)
+        flags |= ResponseTruncated;
+    w.unsignedInt(flags);
+    w.bytes(e.method);
+    w.bytes(e.target);
+    w.bytes(e.requestProto);
+    w.headers(e.requestHeaders);
+    w.bytes(e.requestBody);
+    w.unsignedInt(e.requestBytes);
+    w.signedInt(e.status);
+    w.bytes(e.reason);
+    w.bytes(e.responseProto);
+    w.headers(e.responseHeaders);
+    w.bytes(e.responseBody);
+    w.unsignedInt(e.responseBytes);
+    w.bytes(e.errorCode);
+    return w.take();
+}
+
+std::optional<CapturedExchange> CaptureCodec::decode(std::string_view data)
+{
+    Reader r(data);
+    if (r.raw() != Version)
+        return std::nullopt;
+    CapturedExchange e;
+    e.start = std::chrono::system_clock::time_point(std::chrono::microseconds(r.signedInt()));
+    e.upstreamConnectedNs = r.signedInt();
+    e.firstByteNs = r.signedInt();
+    e.durationNs = r.signedInt();
+    e.clientAddress = r.bytes();
+    e.endpointName = r.bytes();
+    e.endpointUrl = r.bytes();
+    e.accountId = r.bytes();
+    const std::uint64_t chainSize = r.unsignedInt();
+    if (!r.ok() || chainSize > data.size())
+        return std::nullopt;
+    for (std::uint64_t i = 0; i < chainSize && r.ok(); ++i)
+        e.chain.push_back(r.bytes());
+    const std::uint64_t flags = r.unsignedInt();
+    e.requestBodyTruncated = (flags & RequestTruncated) != 0;
+    e.hasResponse = (flags & HasResponse) != 0;
+    e.responseBodyTruncated = (flags & ResponseTruncated) != 0;
+    e.method = r.bytes();
+    e.target = r.bytes();
+    e.requestProto = r.bytes();
+    e.requestHeaders = r.headers();
+    e.requestBody = r.bytes();
+    e.requestBytes = r.unsignedInt();
+    e.status = static_cast<int>(r.signedInt());
+    e.reason = r.bytes();
+    e.responseProto = r.bytes();
+    e.responseHeaders = r.headers();
+    e.responseBody = r.bytes();
+    e.responseBytes = r.unsignedInt();
+    e.errorCode = r.bytes();
+    if (!r.ok() || !r.atEnd())
+        return std::nullopt;
+    return e;
+}
+
+} // namespace switchyard
