@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace switchyard {
@@ -16,11 +17,12 @@ namespace switchyard {
 class TrafficMetrics;
 
 // The bounded hand-off between the data-plane workers (many producers) and
-// the inspector's single writer thread. submit() holds the lock only for a
-// push_back; a full queue (by count or by the bytes of the bodies and heads
-// it holds) drops the exchange and counts it, so a burst never blocks
-// forwarding and memory stays bounded. Metrics, when set, are recorded for
-// every exchange, dropped or not.
+// the inspector's single writer thread. submit() encodes the exchange
+// (CaptureCodec: one buffer, so the writer frees one block rather than the
+// dozens a copied exchange holds) and holds the lock only for a push_back;
+// a full queue (by count or by bytes) drops the exchange and counts it, so
+// a burst never blocks forwarding and memory stays bounded. Metrics, when
+// set, are recorded for every exchange, dropped or not.
 class CaptureQueue final : public CaptureSink
 {
 public:
@@ -32,11 +34,12 @@ public:
 
     bool enabled() const override { return m_enabled.load(std::memory_order_relaxed); }
     void setEnabled(bool on) { m_enabled.store(on, std::memory_order_relaxed); }
-    void submit(std::unique_ptr<CapturedExchange> exchange) override;
+    void submit(const CapturedExchange &exchange) override;
 
     // The consumer: waits up to `wait` for something queued, then takes
-    // everything queued (possibly nothing). Wakes early on close().
-    std::vector<std::unique_ptr<CapturedExchange>> takeAll(std::chrono::milliseconds wait);
+    // everything queued (possibly nothing), each as CaptureCodec's bytes.
+    // Wakes early on close().
+    std::vector<std::string> takeAll(std::chrono::milliseconds wait);
     // Wakes a waiting takeAll(); submit() drops from now on.
     void close();
 
@@ -44,8 +47,6 @@ public:
     std::uint64_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
 
 private:
-    static std::size_t weight(const CapturedExchange &exchange);
-
     const std::size_t m_capacity;
     const std::size_t m_maxBytes;
     std::size_t m_bytes = 0;
@@ -55,8 +56,8 @@ private:
     std::atomic<std::uint64_t> m_dropped{0};
     std::mutex m_mutex;
     std::condition_variable m_ready;
-    std::vector<std::unique_ptr<CapturedExchange>> m_items;
-    bool m_closed = false;
+    std::vector<std::string> m_items;
+    std::atomic<bool> m_closed{false};
 };
 
 } // namespace switchyard

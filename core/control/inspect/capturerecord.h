@@ -16,6 +16,9 @@ struct CaptureRecord
     std::int64_t seq = 0;
     std::string replayOf;
     CapturedExchange exchange;
+    // For insert(): CaptureCodec's bytes of the exchange when the caller has
+    // them already (the writer does); `exchange` is then not read.
+    std::string encoded;
 };
 
 } // namespace switchyard

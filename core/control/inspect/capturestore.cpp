@@ -243,7 +243,10 @@ Result<void> CaptureStore::insertSegment(std::vector<CaptureRecord>::iterator be
         record += it->id;
         putVarint(record, it->replayOf.size());
         record += it->replayOf;
-        record += CaptureCodec::encode(it->exchange);
+        if (it->encoded.empty())
+            record += CaptureCodec::encode(it->exchange);
+        else
+            record += it->encoded;
         putVarint(data, record.size());
         data += record;
     }

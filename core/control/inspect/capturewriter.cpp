@@ -2,6 +2,7 @@
 #include "control/inspect/capturewriter.h"
 
 #include "common/threadname.h"
+#include "control/inspect/capturecodec.h"
 
 namespace switchyard {
 
@@ -66,13 +67,19 @@ void CaptureWriter::run()
             const std::lock_guard lock(m_mutex);
             stop = m_stop;
             m_taken += batch.size();
-            for (auto &exchange : batch) {
+            for (std::string &encoded : batch) {
                 CaptureRecord record;
-                if (const auto it = m_replays.find(exchange->clientAddress); it != m_replays.end()) {
-                    record.replayOf = it->second;
-                    m_replays.erase(it);
+                if (!m_replays.empty()) {
+                    // Rare (a replay is pending): only then is it worth
+                    // decoding for the client address.
+                    const auto exchange = CaptureCodec::decode(encoded);
+                    const auto it = exchange ? m_replays.find(exchange->clientAddress) : m_replays.end();
+                    if (it != m_replays.end()) {
+                        record.replayOf = it->second;
+                        m_replays.erase(it);
+                    }
                 }
-                record.exchange = std::move(*exchange);
+                record.encoded = std::move(encoded);
                 records.push_back(std::move(record));
             }
         }

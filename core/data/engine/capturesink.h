@@ -59,14 +59,16 @@ struct CapturedExchange
 // that has read a response can find it), or when the connection closed
 // early or became a WebSocket tunnel. Exchanges that matched no endpoint
 // are not submitted. durationNs ends there. It must not block:
-// implementations queue and drop when full. Thread-safe.
+// implementations copy (or encode) what they keep, queue it and drop when
+// full; the engine reuses the object for the session's next exchange.
+// Thread-safe.
 class CaptureSink
 {
 public:
     virtual ~CaptureSink() = default;
     // False: the engine records nothing at all (no copies, no timings).
     virtual bool enabled() const = 0;
-    virtual void submit(std::unique_ptr<CapturedExchange> exchange) = 0;
+    virtual void submit(const CapturedExchange &exchange) = 0;
 };
 
 } // namespace switchyard

@@ -442,7 +442,7 @@ void HttpProxySession::respondLocally(std::string response)
 
 void HttpProxySession::respondError(int status, const std::string &message, std::string_view code)
 {
-    if (m_capture)
+    if (m_captureSink)
         m_capture->errorCode = code;
     respondLocally(HttpErrorResponse::build(status, message, code));
 }

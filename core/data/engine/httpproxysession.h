@@ -204,7 +204,9 @@ private:
     Clock::time_point m_writeDeadline = Clock::time_point::max();
     Clock::time_point m_upstreamDeadline = Clock::time_point::max();
 
-    std::unique_ptr<CapturedExchange> m_capture; // the exchange being recorded, if any
+    // Recording an exchange while m_captureSink is set; m_capture is kept
+    // (and its strings' capacity reused) from one exchange to the next.
+    std::unique_ptr<CapturedExchange> m_capture;
     std::shared_ptr<CaptureSink> m_captureSink;
     Clock::time_point m_captureStart;
 };

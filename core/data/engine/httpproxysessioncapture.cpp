@@ -11,13 +11,48 @@ namespace switchyard {
 
 namespace {
 
-CapturedExchange::Headers copyHeaders(const HttpHeaders &headers)
+// The session keeps one CapturedExchange for all its exchanges: copying
+// into the strings it already has allocates nothing once they have grown,
+// where fresh ones cost a malloc each on the worker and a free on the
+// writer's side.
+void copyHeaders(const HttpHeaders &headers, CapturedExchange::Headers &out)
 {
-    CapturedExchange::Headers out;
-    out.reserve(headers.size());
-    for (const HttpHeaderField &field : headers.fields())
-        out.emplace_back(field.name, field.value);
-    return out;
+    const auto &fields = headers.fields();
+    if (out.size() > fields.size())
+        out.resize(fields.size());
+    std::size_t i = 0;
+    for (const HttpHeaderField &field : fields) {
+        if (i < out.size()) {
+            out[i].first.assign(field.name);
+            out[i].second.assign(field.value);
+        } else {
+            out.emplace_back(field.name, field.value);
+        }
+        ++i;
+    }
+}
+
+void reset(CapturedExchange &c)
+{
+    c.upstreamConnectedNs = -1;
+    c.firstByteNs = -1;
+    c.durationNs = 0;
+    c.endpointName.clear();
+    c.endpointUrl.clear();
+    c.accountId.clear();
+    c.chain.clear();
+    c.requestBody.clear();
+    c.requestBodyTruncated = false;
+    c.requestBytes = 0;
+    c.hasResponse = false;
+    c.status = 0;
+    c.reason.clear();
+    c.responseProto.clear();
+    c.responseHeaders.clear();
+    c.responseBody.clear();
+    c.responseBodyTruncated = false;
+    c.responseBytes = 0;
+    c.errorCode.clear();
 }
 
 void appendCapped(std::string &to, bool &truncated, std::uint64_t &count, std::string_view data, std::size_t cap)
@@ -38,31 +73,35 @@ std::int64_t HttpProxySession::captureElapsed() const
 
 void HttpProxySession::captureBegin()
 {
-    m_capture.reset();
+    m_captureSink.reset();
     std::shared_ptr<CaptureSink> sink = m_worker.state().captureSink.load(std::memory_order_relaxed);
     if (!sink || !sink->enabled())
         return;
     m_captureSink = std::move(sink);
     m_captureStart = Clock::now();
-    m_capture = std::make_unique<CapturedExchange>();
+    if (!m_capture) {
+        m_capture = std::make_unique<CapturedExchange>();
+        m_capture->clientAddress = m_info.clientIp + ':' + std::to_string(m_info.clientPort);
+    } else {
+        reset(*m_capture);
+    }
     CapturedExchange &c = *m_capture;
     c.start = std::chrono::system_clock::now();
-    c.clientAddress = m_info.clientIp + ':' + std::to_string(m_info.clientPort);
-    c.method = m_request.method;
-    c.target = m_request.target;
-    c.requestProto = toString(m_request.version);
-    c.requestHeaders = copyHeaders(m_request.headers);
+    c.method.assign(m_request.method);
+    c.target.assign(m_request.target);
+    c.requestProto.assign(toString(m_request.version));
+    copyHeaders(m_request.headers, c.requestHeaders);
 }
 
 void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDecision *decision)
 {
-    if (!m_capture)
+    if (!m_captureSink)
         return;
     CapturedExchange &c = *m_capture;
-    c.endpointName = routed.name;
+    c.endpointName.assign(routed.name);
     c.endpointUrl = routed.url.toString();
-    c.accountId = routed.accountId;
-    c.chain = {c.endpointUrl};
+    c.accountId.assign(routed.accountId);
+    c.chain.assign(1, c.endpointUrl);
     if (!decision)
         return;
     const auto add = [&c](const EndpointPtr &endpoint) {
@@ -80,46 +119,47 @@ void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDeci
 
 void HttpProxySession::captureRequestBody(std::string_view data)
 {
-    if (m_capture)
+    if (m_captureSink)
         appendCapped(m_capture->requestBody, m_capture->requestBodyTruncated, m_capture->requestBytes, data,
                      m_worker.state().options.limits.inspectBodySize);
 }
 
 void HttpProxySession::captureUpstreamConnected()
 {
-    if (m_capture && m_capture->upstreamConnectedNs < 0)
+    if (m_captureSink && m_capture->upstreamConnectedNs < 0)
         m_capture->upstreamConnectedNs = captureElapsed();
 }
 
 void HttpProxySession::captureResponseHead(const HttpResponseHead &head)
 {
-    if (!m_capture)
+    if (!m_captureSink)
         return;
     CapturedExchange &c = *m_capture;
     c.firstByteNs = captureElapsed();
     c.hasResponse = true;
     c.status = head.status;
-    c.reason = head.reason;
-    c.responseProto = toString(head.version);
-    c.responseHeaders = copyHeaders(head.headers);
+    c.reason.assign(head.reason);
+    c.responseProto.assign(toString(head.version));
+    copyHeaders(head.headers, c.responseHeaders);
 }
 
 void HttpProxySession::captureResponseBody(std::string_view data)
 {
-    if (m_capture)
+    if (m_captureSink)
         appendCapped(m_capture->responseBody, m_capture->responseBodyTruncated, m_capture->responseBytes, data,
                      m_worker.state().options.limits.inspectBodySize);
 }
 
 void HttpProxySession::captureLocalResponse(std::string_view raw)
 {
-    if (!m_capture)
+    if (!m_captureSink)
         return;
     // The answer is already serialized (error page or policy response):
     // read its status line and headers back rather than thread them through.
     CapturedExchange &c = *m_capture;
     c.firstByteNs = captureElapsed();
     c.hasResponse = true;
+    c.responseHeaders.clear();
     const std::size_t headEnd = raw.find("\r\n\r\n");
     const std::string_view head = raw.substr(0, headEnd);
     std::size_t lineEnd = head.find("\r\n");
@@ -153,17 +193,14 @@ void HttpProxySession::captureLocalResponse(std::string_view raw)
 
 void HttpProxySession::captureEnd()
 {
-    if (!m_capture)
+    if (!m_captureSink)
         return;
-    if (m_capture->endpointUrl.empty()) {
-        // Never routed (no endpoint for the Host, malformed request): there
-        // is no endpoint to show it under.
-        m_capture.reset();
-        m_captureSink.reset();
-        return;
+    // Never routed (no endpoint for the Host, malformed request): there is
+    // no endpoint to show it under.
+    if (!m_capture->endpointUrl.empty()) {
+        m_capture->durationNs = captureElapsed();
+        m_captureSink->submit(*m_capture);
     }
-    m_capture->durationNs = captureElapsed();
-    m_captureSink->submit(std::move(m_capture));
     m_captureSink.reset();
 }
 

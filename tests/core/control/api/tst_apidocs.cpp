@@ -222,7 +222,7 @@ void TestApiDocs::examples()
     exchange->responseHeaders = {{"Content-Length", "2"}};
     exchange->responseBody = "ok";
     exchange->responseBytes = 2;
-    queue.submit(std::move(exchange));
+    queue.submit(*exchange);
     QVERIFY(writer.flush());
     const bool dump = qEnvironmentVariableIsSet("SWITCHYARD_DOC_DUMP");
 

@@ -395,7 +395,7 @@ void TestCaptureStore::queueDropsWhenFull()
     TrafficMetrics metrics;
     CaptureQueue queue(2, &metrics);
     for (int i = 0; i < 5; ++i)
-        queue.submit(std::make_unique<CapturedExchange>(exchange("web", "/")));
+        queue.submit(exchange("web", "/"));
     QCOMPARE(queue.submitted(), std::uint64_t(2));
     QCOMPARE(queue.dropped(), std::uint64_t(3));
     // Metrics count dropped exchanges too.
@@ -406,11 +406,11 @@ void TestCaptureStore::queueDropsWhenFull()
     // The byte budget: two 3 KB bodies fit in 8 KB, the third does not.
     CaptureQueue bounded(100, nullptr, 8 * 1024);
     for (int i = 0; i < 3; ++i)
-        bounded.submit(std::make_unique<CapturedExchange>(exchange("web", "/", 3000)));
+        bounded.submit(exchange("web", "/", 3000));
     QCOMPARE(bounded.submitted(), std::uint64_t(2));
     QCOMPARE(bounded.dropped(), std::uint64_t(1));
     QCOMPARE(bounded.takeAll(std::chrono::milliseconds(0)).size(), std::size_t(2));
-    bounded.submit(std::make_unique<CapturedExchange>(exchange("web", "/", 3000)));
+    bounded.submit(exchange("web", "/", 3000));
     QCOMPARE(bounded.submitted(), std::uint64_t(3));
 }
 
@@ -429,15 +429,15 @@ void TestCaptureStore::writerLinksReplays()
     CaptureQueue queue;
     {
         CaptureWriter writer(queue, *store);
-        queue.submit(std::make_unique<CapturedExchange>(exchange("web", "/first")));
+        queue.submit(exchange("web", "/first"));
         QVERIFY(writer.flush());
         const std::string original = store->list(1)->front().id;
         QVERIFY(original.starts_with("req_"));
         writer.expectReplay("127.0.0.1:6001", original);
         CapturedExchange replay = exchange("web", "/again");
         replay.clientAddress = "127.0.0.1:6001";
-        queue.submit(std::make_unique<CapturedExchange>(std::move(replay)));
-        queue.submit(std::make_unique<CapturedExchange>(exchange("web", "/other")));
+        queue.submit(std::move(replay));
+        queue.submit(exchange("web", "/other"));
         QVERIFY(writer.flush());
         QCOMPARE(writer.written(), std::uint64_t(3));
         auto list = store->list(10);
@@ -446,7 +446,7 @@ void TestCaptureStore::writerLinksReplays()
         QCOMPARE((*list)[0].replayOf, std::string());
         QCOMPARE((*list)[1].exchange.target, std::string("/again"));
         QCOMPARE((*list)[1].replayOf, original);
-        queue.submit(std::make_unique<CapturedExchange>(exchange("web", "/last")));
+        queue.submit(exchange("web", "/last"));
     }
     // The destructor writes what was still queued.
     QCOMPARE(store->list(1)->front().exchange.target, std::string("/last"));
