@@ -62,6 +62,69 @@ QJsonObject headerMap(const CapturedExchange::Headers &headers)
     return out;
 }
 
+// The shapes the API shows (and the store keeps): fired rules and log entries.
+QJsonArray firedRulesJson(const std::vector<PolicyFiredRule> &rules)
+{
+    QJsonArray out;
+    for (const PolicyFiredRule &rule : rules) {
+        QJsonArray actions;
+        for (const std::string &type : rule.actions)
+            actions.append(qs(type));
+        QJsonObject item{{"endpoint_url", qs(rule.endpoint)},
+                         {"phase", qs(std::string(toString(rule.phase)))},
+                         {"rule", static_cast<qint64>(rule.index)},
+                         {"actions", actions}};
+        if (!rule.name.empty())
+            item.insert("name", qs(rule.name));
+        out.append(item);
+    }
+    return out;
+}
+
+std::vector<PolicyFiredRule> readFiredRules(const QJsonValue &value)
+{
+    std::vector<PolicyFiredRule> out;
+    for (const QJsonValue &item : value.toArray()) {
+        const QJsonObject o = item.toObject();
+        PolicyFiredRule &rule = out.emplace_back();
+        rule.endpoint = o.value("endpoint_url").toString().toStdString();
+        rule.phase = policyPhaseFromString(o.value("phase").toString().toStdString()).value_or(PolicyPhase::HttpRequest);
+        rule.index = static_cast<std::size_t>(o.value("rule").toInteger());
+        rule.name = o.value("name").toString().toStdString();
+        for (const QJsonValue &type : o.value("actions").toArray())
+            rule.actions.push_back(type.toString().toStdString());
+    }
+    return out;
+}
+
+QJsonArray logsJson(const std::vector<PolicyLogEntry> &logs)
+{
+    QJsonArray out;
+    for (const PolicyLogEntry &entry : logs) {
+        // As `policy simulate --json` shows it (the config's keys are unique).
+        QJsonObject metadata;
+        for (const auto &[name, value] : entry.metadata)
+            metadata.insert(qs(name), qs(value));
+        out.append(QJsonObject{{"endpoint_url", qs(entry.endpoint)}, {"path", qs(entry.path)}, {"metadata", metadata}});
+    }
+    return out;
+}
+
+std::vector<PolicyLogEntry> readLogs(const QJsonValue &value)
+{
+    std::vector<PolicyLogEntry> out;
+    for (const QJsonValue &item : value.toArray()) {
+        const QJsonObject o = item.toObject();
+        PolicyLogEntry &entry = out.emplace_back();
+        entry.endpoint = o.value("endpoint_url").toString().toStdString();
+        entry.path = o.value("path").toString().toStdString();
+        const QJsonObject metadata = o.value("metadata").toObject();
+        for (auto it = metadata.begin(); it != metadata.end(); ++it)
+            entry.metadata.emplace_back(it.key().toStdString(), it->toString().toStdString());
+    }
+    return out;
+}
+
 std::string head(std::string firstLine, const CapturedExchange::Headers &headers)
 {
     std::string out = std::move(firstLine) + "\r\n";
@@ -118,6 +181,10 @@ std::string CaptureJson::toStorage(const CapturedExchange &e)
     for (const std::string &url : e.chain)
         chain.append(qs(url));
     o.insert("chain", chain);
+    if (!e.firedRules.empty())
+        o.insert("rules", firedRulesJson(e.firedRules));
+    if (!e.logs.empty())
+        o.insert("logs", logsJson(e.logs));
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 
@@ -154,6 +221,8 @@ std::optional<CapturedExchange> CaptureJson::fromStorage(const std::string &data
     e.responseBodyTruncated = o.value("resp_truncated").toBool();
     e.responseBytes = static_cast<std::uint64_t>(o.value("resp_bytes").toInteger());
     e.errorCode = o.value("error_code").toString().toStdString();
+    e.firedRules = readFiredRules(o.value("rules"));
+    e.logs = readLogs(o.value("logs"));
     return e;
 }
 
@@ -203,6 +272,8 @@ QJsonObject CaptureJson::toApi(const CaptureRecord &record)
                   {"duration", static_cast<qint64>(e.durationNs)},
                   {"timings", timings},
                   {"chain", chain},
+                  {"rules", firedRulesJson(e.firedRules)},
+                  {"logs", logsJson(e.logs)},
                   {"request", request},
                   {"response", response}};
     if (!e.errorCode.empty())

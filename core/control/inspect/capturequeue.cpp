@@ -44,6 +44,18 @@ void CaptureQueue::submit(std::unique_ptr<CapturedExchange> exchange)
         m_ready.notify_one();
 }
 
+void CaptureQueue::connectionOpened(const std::string &endpointUrl, const std::string &endpointName)
+{
+    if (m_metrics)
+        m_metrics->connectionOpened(endpointUrl, endpointName);
+}
+
+void CaptureQueue::connectionClosed(const std::string &endpointUrl, std::int64_t durationNs)
+{
+    if (m_metrics)
+        m_metrics->connectionClosed(endpointUrl, durationNs);
+}
+
 std::vector<std::unique_ptr<CapturedExchange>> CaptureQueue::takeAll(std::chrono::milliseconds wait)
 {
     std::vector<std::unique_ptr<CapturedExchange>> out;
