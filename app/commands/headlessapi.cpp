@@ -47,6 +47,8 @@ std::optional<ReplayClient::Target> replayTarget(const Engine *engine, const std
     ReplayClient::Target target;
     target.tls = url->scheme() == Scheme::Https;
     target.serverName = url->host();
+    if (target.tls)
+        target.caFile = engine->caCertificatePath();
     target.port = engine->dedicatedPort(*url);
     if (target.port == 0) {
         if (url->scheme() == Scheme::Http)

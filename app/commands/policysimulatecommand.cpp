@@ -8,6 +8,7 @@
 #include "common/textfile.h"
 #include "control/configfile.h"
 #include "model/endpointurl.h"
+#include "policy/bodyrunners/bodyactionrunners.h"
 #include "policy/cel/cidrrange.h"
 #include "policy/cel/jsonformat.h"
 #include "policy/compile/policycompiler.h"
@@ -93,6 +94,8 @@ QJsonObject resultJson(const SimulationResult &r)
         outcome.insert("status_code", o.response.statusCode);
         outcome.insert("headers", headersJson(o.response.headers));
         outcome.insert("body", QString::fromStdString(o.response.body));
+        if (!o.responseCoding.empty())
+            outcome.insert("content_coding", QString::fromStdString(o.responseCoding));
     } else if (o.kind == SimulationOutcome::Kind::Upstream) {
         outcome.insert("request", QJsonObject{{"method", QString::fromStdString(o.request.method)},
                                               {"url", QString::fromStdString(o.request.url)},
@@ -286,6 +289,9 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
     // rate-limit bucket or trips a breaker, but jwt-validation really checks.
     ActionRunnerRegistry runners;
     registerRuntimeActions(runners);
+    // The described request (and a policy's own response) has a whole
+    // body, so the body actions run as in the engine.
+    registerBodyActions(runners);
     const PolicySimulator simulator([&config](const std::string &url) -> std::optional<SimulatedEndpoint> {
         auto parsed = EndpointUrl::parse(url);
         if (!parsed)

@@ -18,6 +18,7 @@ private slots:
     void humanOutput();
     void jsonShape();
     void upstreamOutcome();
+    void bodyActions();
     void configEndpointByName();
     void fileWithConfigTargets();
     void closeOutcome();
@@ -158,6 +159,33 @@ void TestPolicySimulate::upstreamOutcome()
     QCOMPARE(first["matched"].toBool(), false);
     QVERIFY(first["expressions"].toArray().at(0).toObject()["error"].toString().contains("x-missing"));
     QVERIFY(!first["expressions"].toArray().at(0).toObject().contains("value"));
+}
+
+void TestPolicySimulate::bodyActions()
+{
+    // The --body request and the policy's own response run through the
+    // body actions as in the engine.
+    const QString file = write("p.yml", "on_http_request:\n"
+                                        "  - actions:\n"
+                                        "      - type: request-body-find-replace\n"
+                                        "        config: {replacements: [{from: cat, to: dog}]}\n"
+                                        "      - type: custom-response\n"
+                                        "        config: {status_code: 200, content: 'pets: cat'}\n"
+                                        "on_http_response:\n"
+                                        "  - actions:\n"
+                                        "      - type: response-body-find-replace\n"
+                                        "        config: {replacements: [{from: cat, to: bird}]}\n");
+    const CliRun r = run({"policy", "simulate", file, "--url", "https://app.example.com", "--request",
+                          "POST /pets", "--body", "a cat", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject root = parseJson(r.out);
+    QCOMPARE(root["outcome"].toObject()["body"].toString(), QString("pets: bird"));
+    const QJsonArray trace = root["trace"].toArray();
+    QCOMPARE(trace.size(), 2);
+    QCOMPARE(trace.at(0).toObject()["actions"].toArray().at(0).toObject()["result"].toString(),
+             QString("replaced 1 match"));
+    QCOMPARE(trace.at(1).toObject()["actions"].toArray().at(0).toObject()["result"].toString(),
+             QString("replaced 1 match"));
 }
 
 void TestPolicySimulate::configEndpointByName()

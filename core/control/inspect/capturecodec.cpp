@@ -175,6 +175,22 @@ std::string CaptureCodec::encode(const CapturedExchange &e)
     w.bytes(e.responseBody);
     w.unsignedInt(e.responseBytes);
     w.bytes(e.errorCode);
+    w.unsignedInt(e.firedRules.size());
+    for (const PolicyFiredRule &rule : e.firedRules) {
+        w.bytes(rule.endpoint);
+        w.unsignedInt(static_cast<std::uint64_t>(rule.phase));
+        w.unsignedInt(rule.index);
+        w.bytes(rule.name);
+        w.unsignedInt(rule.actions.size());
+        for (const std::string &action : rule.actions)
+            w.bytes(action);
+    }
+    w.unsignedInt(e.logs.size());
+    for (const PolicyLogEntry &log : e.logs) {
+        w.bytes(log.path);
+        w.bytes(log.endpoint);
+        w.headers(log.metadata);
+    }
     return w.take();
 }
 
@@ -214,6 +230,35 @@ std::optional<CapturedExchange> CaptureCodec::decode(std::string_view data)
     e.responseBody = r.bytes();
     e.responseBytes = r.unsignedInt();
     e.errorCode = r.bytes();
+    const std::uint64_t rules = r.unsignedInt();
+    if (!r.ok() || rules > data.size())
+        return std::nullopt;
+    for (std::uint64_t i = 0; i < rules && r.ok(); ++i) {
+        PolicyFiredRule rule;
+        rule.endpoint = r.bytes();
+        const std::uint64_t phase = r.unsignedInt();
+        if (phase >= AllPolicyPhases.size())
+            return std::nullopt;
+        rule.phase = AllPolicyPhases[phase];
+        rule.index = r.unsignedInt();
+        rule.name = r.bytes();
+        const std::uint64_t actions = r.unsignedInt();
+        if (!r.ok() || actions > data.size())
+            return std::nullopt;
+        for (std::uint64_t a = 0; a < actions && r.ok(); ++a)
+            rule.actions.push_back(r.bytes());
+        e.firedRules.push_back(std::move(rule));
+    }
+    const std::uint64_t logs = r.unsignedInt();
+    if (!r.ok() || logs > data.size())
+        return std::nullopt;
+    for (std::uint64_t i = 0; i < logs && r.ok(); ++i) {
+        PolicyLogEntry log;
+        log.path = r.bytes();
+        log.endpoint = r.bytes();
+        log.metadata = r.headers();
+        e.logs.push_back(std::move(log));
+    }
     if (!r.ok() || !r.atEnd())
         return std::nullopt;
     return e;

@@ -39,6 +39,38 @@ QJsonObject headerMap(const CapturedExchange::Headers &headers)
     return out;
 }
 
+// The shapes the API shows (and the store keeps): fired rules and log entries.
+QJsonArray firedRulesJson(const std::vector<PolicyFiredRule> &rules)
+{
+    QJsonArray out;
+    for (const PolicyFiredRule &rule : rules) {
+        QJsonArray actions;
+        for (const std::string &type : rule.actions)
+            actions.append(qs(type));
+        QJsonObject item{{"endpoint_url", qs(rule.endpoint)},
+                         {"phase", qs(std::string(toString(rule.phase)))},
+                         {"rule", static_cast<qint64>(rule.index)},
+                         {"actions", actions}};
+        if (!rule.name.empty())
+            item.insert("name", qs(rule.name));
+        out.append(item);
+    }
+    return out;
+}
+
+QJsonArray logsJson(const std::vector<PolicyLogEntry> &logs)
+{
+    QJsonArray out;
+    for (const PolicyLogEntry &entry : logs) {
+        // As `policy simulate --json` shows it (the config's keys are unique).
+        QJsonObject metadata;
+        for (const auto &[name, value] : entry.metadata)
+            metadata.insert(qs(name), qs(value));
+        out.append(QJsonObject{{"endpoint_url", qs(entry.endpoint)}, {"path", qs(entry.path)}, {"metadata", metadata}});
+    }
+    return out;
+}
+
 std::string head(std::string firstLine, const CapturedExchange::Headers &headers)
 {
     std::string out = std::move(firstLine) + "\r\n";
@@ -108,6 +140,8 @@ QJsonObject CaptureJson::toApi(const CaptureRecord &record)
                   {"duration", static_cast<qint64>(e.durationNs)},
                   {"timings", timings},
                   {"chain", chain},
+                  {"rules", firedRulesJson(e.firedRules)},
+                  {"logs", logsJson(e.logs)},
                   {"request", request},
                   {"response", response}};
     if (!e.errorCode.empty())

@@ -38,6 +38,18 @@ void CaptureQueue::submit(const CapturedExchange &exchange)
         m_ready.notify_one();
 }
 
+void CaptureQueue::connectionOpened(const std::string &endpointUrl, const std::string &endpointName)
+{
+    if (m_metrics)
+        m_metrics->connectionOpened(endpointUrl, endpointName);
+}
+
+void CaptureQueue::connectionClosed(const std::string &endpointUrl, std::int64_t durationNs)
+{
+    if (m_metrics)
+        m_metrics->connectionClosed(endpointUrl, durationNs);
+}
+
 std::vector<std::string> CaptureQueue::takeAll(std::chrono::milliseconds wait)
 {
     std::vector<std::string> out;

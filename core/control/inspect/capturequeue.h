@@ -35,6 +35,9 @@ public:
     bool enabled() const override { return m_enabled.load(std::memory_order_relaxed); }
     void setEnabled(bool on) { m_enabled.store(on, std::memory_order_relaxed); }
     void submit(const CapturedExchange &exchange) override;
+    // Forwarded to the metrics, when set.
+    void connectionOpened(const std::string &endpointUrl, const std::string &endpointName) override;
+    void connectionClosed(const std::string &endpointUrl, std::int64_t durationNs) override;
 
     // The consumer: waits up to `wait` for something queued, then takes
     // everything queued (possibly nothing), each as CaptureCodec's bytes.

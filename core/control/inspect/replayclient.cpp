@@ -2,6 +2,8 @@
 #include "control/inspect/replayclient.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -61,6 +63,11 @@ Result<std::string> ReplayClient::send(const Target &target, const std::string &
     std::unique_ptr<SSL, SslDeleter> ssl;
     if (target.tls) {
         ctx.reset(SSL_CTX_new(TLS_client_method()));
+        if (ctx && !target.caFile.empty()) {
+            if (SSL_CTX_load_verify_locations(ctx.get(), target.caFile.c_str(), nullptr) != 1)
+                return makeError("cannot read the CA certificate " + target.caFile);
+            SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+        }
         ssl.reset(ctx ? SSL_new(ctx.get()) : nullptr);
         if (!ssl)
             return makeError("cannot set up TLS for the replay");
@@ -68,8 +75,14 @@ Result<std::string> ReplayClient::send(const Target &target, const std::string &
         // SSL_set_tlsext_host_name is a macro with a C-style cast.
         SSL_ctrl(ssl.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                  const_cast<char *>(target.serverName.c_str()));
-        if (SSL_connect(ssl.get()) != 1)
-            return makeError("the TLS handshake with 127.0.0.1:" + std::to_string(target.port) + " failed");
+        if (!target.caFile.empty())
+            SSL_set1_host(ssl.get(), target.serverName.c_str());
+        if (SSL_connect(ssl.get()) != 1) {
+            const long verify = SSL_get_verify_result(ssl.get());
+            return makeError("the TLS handshake with 127.0.0.1:" + std::to_string(target.port) + " failed"
+                             + (verify != X509_V_OK ? std::string(": ") + X509_verify_cert_error_string(verify)
+                                                    : std::string()));
+        }
     }
     const auto write = [&](const char *data, std::size_t size) -> long {
         if (ssl)

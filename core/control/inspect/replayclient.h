@@ -10,9 +10,9 @@
 namespace switchyard {
 
 // Sends one request to one of our own listeners on 127.0.0.1 over a real
-// socket (TLS with SNI when `tls`; the local CA is not checked: it is our
-// own listener), so a replay takes the same path as any client request,
-// policy included. Blocking, bounded by `timeout`; reads until the server
+// socket (TLS with SNI when `tls`, the certificate checked against
+// `caFile` for `serverName` when one is given), so a replay takes the same
+// path as any client request, policy included. Blocking, bounded by `timeout`; reads until the server
 // closes (the request should say Connection: close).
 class ReplayClient
 {
@@ -22,6 +22,9 @@ public:
         int port = 0;
         bool tls = false;
         std::string serverName; // SNI
+        // PEM file of the CA our listeners' certificates chain to (the
+        // local CA); empty: the certificate is not checked.
+        std::string caFile;
     };
 
     // connected(localAddress) runs after connect and before the first

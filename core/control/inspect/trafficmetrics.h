@@ -16,11 +16,13 @@
 
 namespace switchyard {
 
-// Per-endpoint HTTP counters, fed with every finished exchange (from the
-// CaptureQueue, on the worker threads; the lock is held for a few
-// increments). Latency percentiles come from the last SampleCount
-// durations; rates are requests per second averaged over 1, 5 and 15
-// minutes (per-second buckets). Keyed by the routed endpoint's URL.
+// Per-endpoint HTTP counters, fed with every finished exchange and every
+// client connection's open and close (from the CaptureQueue, on the worker
+// threads; the lock is held for a few increments). Latency percentiles
+// come from the last SampleCount durations (of requests; of closed
+// connections); rates are requests (connections opened) per second
+// averaged over 1, 5 and 15 minutes (per-second buckets). Keyed by the
+// routed endpoint's URL.
 class TrafficMetrics
 {
 public:
@@ -36,9 +38,17 @@ public:
         std::uint64_t bytesOut = 0;                   // response bodies
         double rate1 = 0, rate5 = 0, rate15 = 0;
         std::int64_t p50 = 0, p90 = 0, p95 = 0, p99 = 0; // nanoseconds
+        // Client connections: total opened, open now, and the same rates
+        // and percentiles (of connection durations) as for requests.
+        std::uint64_t connections = 0;
+        std::uint64_t openConnections = 0;
+        double connRate1 = 0, connRate5 = 0, connRate15 = 0;
+        std::int64_t connP50 = 0, connP90 = 0, connP95 = 0, connP99 = 0;
     };
 
     void record(const CapturedExchange &exchange);
+    void connectionOpened(const std::string &endpointUrl, const std::string &endpointName);
+    void connectionClosed(const std::string &endpointUrl, std::int64_t durationNs);
     std::optional<Snapshot> snapshot(const std::string &endpointUrl) const;
     std::vector<Snapshot> all() const; // ordered by URL
 
@@ -52,6 +62,17 @@ private:
     using Clock = std::chrono::steady_clock;
     static constexpr std::size_t RateBuckets = 900; // 15 minutes of seconds
 
+    // Durations (a ring of the last SampleCount) and per-second counts of
+    // one kind of event.
+    struct Series
+    {
+        std::vector<std::int64_t> samples;
+        std::size_t nextSample = 0;
+        std::array<std::uint32_t, RateBuckets> perSecond{};
+
+        void sample(std::int64_t duration);
+    };
+
     struct Counters
     {
         std::string name;
@@ -59,13 +80,15 @@ private:
         std::array<std::uint64_t, 5> statusClasses{};
         std::uint64_t bytesIn = 0;
         std::uint64_t bytesOut = 0;
-        std::vector<std::int64_t> samples; // ring of durations
-        std::size_t nextSample = 0;
-        std::array<std::uint32_t, RateBuckets> perSecond{};
+        Series http;
+        std::uint64_t connections = 0;
+        std::uint64_t openConnections = 0;
+        Series conns; // rates count opens; samples are closed connections' durations
         std::int64_t lastSecond = 0;
     };
 
     static void advance(Counters &counters, std::int64_t second);
+    Counters &countersFor(const std::string &url, std::int64_t second);
     Snapshot makeSnapshot(const std::string &url, const Counters &counters) const;
     std::int64_t nowSecond() const;
 

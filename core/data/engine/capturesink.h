@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "policy/exec/policyfiredrule.h"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +53,12 @@ struct CapturedExchange
 
     // ERR_SWITCHYARD_* when Switchyard produced the response itself.
     std::string errorCode;
+
+    // The traffic policy rules that fired, on_http_request phases first
+    // (outermost endpoint first), then on_http_response; and what `log`
+    // actions recorded, in the same order.
+    std::vector<PolicyFiredRule> firedRules;
+    std::vector<PolicyLogEntry> logs;
 };
 
 // THE SEAM for the inspector (Engine::setCaptureSink). submit() is called on
@@ -69,6 +77,22 @@ public:
     // False: the engine records nothing at all (no copies, no timings).
     virtual bool enabled() const = 0;
     virtual void submit(const CapturedExchange &exchange) = 0;
+
+    // Client connections, for the per-endpoint metrics. A connection is
+    // counted once, for the endpoint its first routed request went to,
+    // when that request is routed (only while enabled()); closed() follows
+    // exactly once for every opened(), with the same URL, when the
+    // connection ends. Called on the worker threads; must not block.
+    virtual void connectionOpened(const std::string &endpointUrl, const std::string &endpointName)
+    {
+        (void)endpointUrl;
+        (void)endpointName;
+    }
+    virtual void connectionClosed(const std::string &endpointUrl, std::int64_t durationNs)
+    {
+        (void)endpointUrl;
+        (void)durationNs;
+    }
 };
 
 } // namespace switchyard

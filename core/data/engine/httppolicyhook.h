@@ -5,6 +5,7 @@
 #include "data/http/httpheaders.h"
 #include "data/http/httpmessage.h"
 #include "model/endpoint.h"
+#include "policy/exec/policyfiredrule.h"
 
 #include <optional>
 #include <string>
@@ -39,8 +40,15 @@ struct HttpPolicyDecision
     // the routed endpoint.
     EndpointPtr upstreamEndpoint;
     // Forward: the endpoints whose onHttpResponse runs, innermost first;
-    // empty means just the routed endpoint.
+    // empty means just the routed endpoint. Respond: the endpoints the
+    // request crossed before a policy answered, innermost first (for the
+    // inspector's chain; their response phases already ran).
     std::vector<EndpointPtr> responseChain;
+    // For the inspector: the rules that fired and what `log` actions
+    // recorded, over every endpoint the request crossed (outermost first).
+    // Empty when no rule fired, which costs nothing.
+    std::vector<PolicyFiredRule> fired;
+    std::vector<PolicyLogEntry> logs;
 };
 
 // THE SEAM for the compiled traffic policy (core/policy/exec). The engine
@@ -106,6 +114,10 @@ public:
         // compress-response chose this coding ("gzip", "deflate", "br"; the
         // headers already say so): the engine encodes the body. Empty: none.
         std::string contentCoding;
+        // For the inspector, as in HttpPolicyDecision: this phase's fired
+        // rules and log entries.
+        std::vector<PolicyFiredRule> fired;
+        std::vector<PolicyLogEntry> logs;
     };
 
     // on_http_response with the body: `body` holds the whole body when the

@@ -54,6 +54,7 @@ HttpProxySession::~HttpProxySession()
 {
     m_worker.deadlines().remove(*this);
     endExchangeCount();
+    uncountConnection();
     m_worker.state().connections.fetch_sub(1, std::memory_order_relaxed);
     m_worker.returnBuffer(std::move(m_in));
     m_worker.returnBuffer(std::move(m_upIn));
@@ -396,6 +397,7 @@ void HttpProxySession::route()
 void HttpProxySession::applyPolicyDecision(HttpPolicyDecision decision)
 {
     captureRoute(*m_endpoint, &decision);
+    captureFired(std::move(decision.fired), std::move(decision.logs));
     if (decision.kind == HttpPolicyDecision::Kind::Close) {
         closeNow();
         return;

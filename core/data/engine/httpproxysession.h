@@ -131,6 +131,9 @@ private:
     void captureResponseBody(std::string_view data);
     void captureLocalResponse(std::string_view raw);
     void captureEnd();
+    void captureFired(std::vector<PolicyFiredRule> &&fired, std::vector<PolicyLogEntry> &&logs);
+    void countConnection(const Endpoint &endpoint);
+    void uncountConnection();
     std::int64_t captureElapsed() const;
 
     EngineWorker &m_worker;
@@ -209,6 +212,11 @@ private:
     std::unique_ptr<CapturedExchange> m_capture;
     std::shared_ptr<CaptureSink> m_captureSink;
     Clock::time_point m_captureStart;
+    // The connection as counted for the metrics (countConnection).
+    bool m_connectionCounted = false;
+    std::shared_ptr<CaptureSink> m_connectionSink;
+    std::string m_connectionEndpoint;
+    Clock::time_point m_connectionStart;
 };
 
 } // namespace switchyard

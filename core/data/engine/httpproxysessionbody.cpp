@@ -110,10 +110,14 @@ bool HttpProxySession::holdResponseForPolicy(HttpResponseHead &out)
         return false;
     if (out.upgrade) {
         std::optional<std::string> none;
+        const auto run = [&](const Endpoint &endpoint) {
+            HttpPolicyHook::ResponseEdit edit = hook->onHttpResponseWithBody(endpoint, m_request, out, none, m_info);
+            captureFired(std::move(edit.fired), std::move(edit.logs));
+        };
         if (m_responseChain.empty())
-            hook->onHttpResponseWithBody(*m_endpoint, m_request, out, none, m_info);
+            run(*m_endpoint);
         for (const EndpointPtr &endpoint : m_responseChain)
-            hook->onHttpResponseWithBody(*endpoint, m_request, out, none, m_info);
+            run(*endpoint);
         return false;
     }
     bool needsBody = false;
@@ -159,6 +163,7 @@ void HttpProxySession::runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead 
     std::string coding;
     const auto run = [&](const Endpoint &endpoint) {
         HttpPolicyHook::ResponseEdit edit = hook.onHttpResponseWithBody(endpoint, m_request, out, body, m_info);
+        captureFired(std::move(edit.fired), std::move(edit.logs));
         if (coding.empty())
             coding = std::move(edit.contentCoding);
     };

@@ -6,6 +6,7 @@
 #include "data/engine/enginestate.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace switchyard {
 
@@ -53,6 +54,8 @@ void reset(CapturedExchange &c)
     c.responseBodyTruncated = false;
     c.responseBytes = 0;
     c.errorCode.clear();
+    c.firedRules.clear();
+    c.logs.clear();
 }
 
 void appendCapped(std::string &to, bool &truncated, std::uint64_t &count, std::string_view data, std::size_t cap)
@@ -95,6 +98,8 @@ void HttpProxySession::captureBegin()
 
 void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDecision *decision)
 {
+    if (!m_connectionCounted)
+        countConnection(routed);
     if (!m_captureSink)
         return;
     CapturedExchange &c = *m_capture;
@@ -115,6 +120,44 @@ void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDeci
     for (auto it = decision->responseChain.rbegin(); it != decision->responseChain.rend(); ++it)
         add(*it);
     add(decision->upstreamEndpoint);
+}
+
+void HttpProxySession::captureFired(std::vector<PolicyFiredRule> &&fired, std::vector<PolicyLogEntry> &&logs)
+{
+    if (!m_captureSink)
+        return;
+    CapturedExchange &c = *m_capture;
+    if (c.firedRules.empty())
+        c.firedRules = std::move(fired);
+    else
+        std::move(fired.begin(), fired.end(), std::back_inserter(c.firedRules));
+    if (c.logs.empty())
+        c.logs = std::move(logs);
+    else
+        std::move(logs.begin(), logs.end(), std::back_inserter(c.logs));
+}
+
+void HttpProxySession::countConnection(const Endpoint &endpoint)
+{
+    // Once per connection, for the endpoint of its first routed request
+    // (on an edge listener later requests may go elsewhere).
+    m_connectionCounted = true;
+    std::shared_ptr<CaptureSink> sink = m_worker.state().captureSink.load(std::memory_order_relaxed);
+    if (!sink || !sink->enabled())
+        return;
+    m_connectionEndpoint = endpoint.url.toString();
+    m_connectionStart = Clock::now();
+    sink->connectionOpened(m_connectionEndpoint, endpoint.name);
+    m_connectionSink = std::move(sink);
+}
+
+void HttpProxySession::uncountConnection()
+{
+    if (!m_connectionSink)
+        return;
+    const auto duration = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - m_connectionStart);
+    m_connectionSink->connectionClosed(m_connectionEndpoint, duration.count());
+    m_connectionSink.reset();
 }
 
 void HttpProxySession::captureRequestBody(std::string_view data)

@@ -81,6 +81,14 @@ HttpPolicyDecision respondWith(PolicyResponse response, const std::string &codin
     return decision;
 }
 
+// Hands what the inspector shows (fired rules, log entries) on.
+HttpPolicyDecision recorded(HttpPolicyDecision decision, PolicyExchange &exchange)
+{
+    decision.fired = std::move(exchange.fired);
+    decision.logs = std::move(exchange.logs);
+    return decision;
+}
+
 // forward-internal targets as endpoint URLs (nullopt: not an internal URL).
 // A policy names the same few targets on every request, so each worker
 // keeps the last ones it parsed instead of parsing per request.
@@ -199,9 +207,10 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
         const Endpoint &current = *chain.back();
         std::shared_ptr<const CompiledPolicy> policy;
         if (!compiles(current, policy)) {
-            return respondWith(BuiltinActions::errorResponse(
-                503, "The traffic policy of " + current.url.toString() + " does not compile.",
-                std::string(EngineErrors::PolicyNotExecutable)));
+            return recorded(respondWith(BuiltinActions::errorResponse(
+                                503, "The traffic policy of " + current.url.toString() + " does not compile.",
+                                std::string(EngineErrors::PolicyNotExecutable))),
+                            exchange);
         }
         PolicyOutcome outcome;
         if (policy) {
@@ -213,7 +222,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
         case PolicyOutcome::Kind::CloseConnection: {
             HttpPolicyDecision close;
             close.kind = HttpPolicyDecision::Kind::Close;
-            return close;
+            return recorded(std::move(close), exchange);
         }
         case PolicyOutcome::Kind::Respond: response = std::move(outcome.response); continue;
         case PolicyOutcome::Kind::Continue:
@@ -233,7 +242,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
                     forward.upstreamEndpoint = chain.back();
                     forward.responseChain.assign(chain.rbegin(), chain.rend());
                 }
-                return forward;
+                return recorded(std::move(forward), exchange);
             }
         case PolicyOutcome::Kind::ForwardInternal: break;
         }
@@ -262,7 +271,10 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
     // first and then outwards.
     exchange.response = std::move(*response);
     respondThrough(chain, chain.size() - 1, exchange);
-    return respondWith(std::move(*exchange.response), exchange.responseCoding);
+    HttpPolicyDecision answer = respondWith(std::move(*exchange.response), exchange.responseCoding);
+    if (chain.size() > 1)
+        answer.responseChain.assign(chain.rbegin(), chain.rend());
+    return recorded(std::move(answer), exchange);
 }
 
 void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
@@ -328,6 +340,8 @@ HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoin
         body = std::move(edited.body);
     if (!replaced)
         edit.contentCoding = std::move(exchange.responseCoding);
+    edit.fired = std::move(exchange.fired);
+    edit.logs = std::move(exchange.logs);
     return edit;
 }
 

@@ -254,6 +254,7 @@ struct Run
     {
         PolicyLogEntry entry;
         entry.path = action.path;
+        entry.endpoint = exchange.endpointUrl;
         std::string value, error;
         ActionRunResult r;
         r.summary = "logged";

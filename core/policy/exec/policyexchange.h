@@ -8,6 +8,7 @@
 
 #include "data/http/httpheaders.h"
 #include "policy/cel/value.h"
+#include "policy/exec/policyfiredrule.h"
 
 #include <chrono>
 #include <optional>
@@ -47,13 +48,6 @@ struct PolicyConnection
     std::chrono::system_clock::time_point start{};
 };
 
-// One `log` action's rendered metadata.
-struct PolicyLogEntry
-{
-    std::string path; // the action's field path
-    std::vector<std::pair<std::string, std::string>> metadata;
-};
-
 struct PolicyExchange
 {
     PolicyConnection connection;
@@ -72,6 +66,8 @@ struct PolicyExchange
     std::vector<std::pair<std::string, cel::Value>> vars;
     // What `log` actions recorded, in order.
     std::vector<PolicyLogEntry> logs;
+    // The rules that fired, in order, over every phase run on this exchange.
+    std::vector<PolicyFiredRule> fired;
 
     // Body actions. The engine streams response bodies unless a policy
     // needs them whole: false means response->body is empty because the

@@ -46,6 +46,14 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
             ruleTrace->matched = matched;
         if (!matched)
             continue;
+        // A resumed rule already fired before its forward failed: its
+        // further actions join that record.
+        const bool continues = resuming && !exchange.fired.empty() && exchange.fired.back().index == rule.index
+                               && exchange.fired.back().phase == phase
+                               && exchange.fired.back().endpoint == exchange.endpointUrl;
+        if (!continues)
+            exchange.fired.push_back({exchange.endpointUrl, phase, rule.index, rule.name, {}});
+        const std::size_t firedAt = exchange.fired.size() - 1;
         for (std::size_t ai = resuming ? from.action : 0; ai < rule.actions.size(); ++ai) {
             const CompiledAction &action = rule.actions[ai];
             ActionRunResult result;
@@ -60,6 +68,7 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
                 activation.requestChanged();
             if (result.varsChanged)
                 activation.varsChanged();
+            exchange.fired[firedAt].actions.push_back(action.type);
             if (ruleTrace)
                 ruleTrace->actions.push_back({action.type, std::move(result.summary), result.error});
             switch (result.kind) {

@@ -129,9 +129,13 @@ SimulationResult PolicySimulator::simulate(const SimulatedEndpoint &entry, Polic
             if (outcome.kind == PolicyOutcome::Kind::Respond) {
                 response = std::move(outcome.response);
                 result.outcome.endpoint = ep.url;
+                // As in the engine: a replaced response is not the one
+                // an earlier compress-response planned for.
+                exchange.responseCoding.clear();
             }
         }
         result.outcome.response = std::move(*response);
+        result.outcome.responseCoding = std::move(exchange.responseCoding);
     }
     result.logs = std::move(exchange.logs);
     return result;

@@ -33,6 +33,9 @@ struct SimulationOutcome
     Kind kind = Kind::Upstream;
     std::string endpoint;
     PolicyResponse response;  // Response: after every on_http_response on the way back
+    // Response: the coding compress-response chose ("gzip", …; empty: none).
+    // The body above stays readable; the engine would send it encoded.
+    std::string responseCoding;
     PolicyRequest request;    // Upstream: the request as the upstream gets it
 };
 

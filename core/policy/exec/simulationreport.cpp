@@ -11,6 +11,12 @@ void appendHeaders(std::string &out, const HttpHeaders &headers)
         out += "  " + f.name + ": " + f.value + "\n";
 }
 
+void appendBody(std::string &out, const std::string &body)
+{
+    if (!body.empty())
+        out += "body: " + body + (body.ends_with('\n') ? "" : "\n");
+}
+
 } // namespace
 
 std::string SimulationReport::text(const SimulationResult &r)
@@ -21,13 +27,15 @@ std::string SimulationReport::text(const SimulationResult &r)
     case SimulationOutcome::Kind::Response:
         out += "outcome: response " + std::to_string(o.response.statusCode) + " from " + o.endpoint + "\n";
         appendHeaders(out, o.response.headers);
-        if (!o.response.body.empty())
-            out += "body: " + o.response.body + (o.response.body.ends_with('\n') ? "" : "\n");
+        appendBody(out, o.response.body);
+        if (!o.responseCoding.empty())
+            out += "body sent " + o.responseCoding + "-encoded (compress-response)\n";
         break;
     case SimulationOutcome::Kind::Upstream:
         out += "outcome: upstream of " + o.endpoint + "\n";
         out += "request: " + o.request.method + " " + o.request.url + "\n";
         appendHeaders(out, o.request.headers);
+        appendBody(out, o.request.body);
         break;
     case SimulationOutcome::Kind::Close: out += "outcome: connection closed by " + o.endpoint + "\n"; break;
     }

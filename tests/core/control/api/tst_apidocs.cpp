@@ -222,6 +222,8 @@ void TestApiDocs::examples()
     exchange->responseHeaders = {{"Content-Length", "2"}};
     exchange->responseBody = "ok";
     exchange->responseBytes = 2;
+    exchange->firedRules = {{"https://web.example.com", PolicyPhase::HttpRequest, 0, "orders", {"add-headers", "log"}}};
+    exchange->logs = {{"on_http_request[0].actions[1]", "https://web.example.com", {{"method", "POST"}}}};
     queue.submit(*exchange);
     QVERIFY(writer.flush());
     const bool dump = qEnvironmentVariableIsSet("SWITCHYARD_DOC_DUMP");

@@ -143,10 +143,20 @@ void TestCaptureStore::roundTrip()
 
 void TestCaptureStore::codecRejectsDamage()
 {
-    const CapturedExchange e = exchange("web", "/a", 100);
+    CapturedExchange e = exchange("web", "/a", 100);
+    e.firedRules = {{"https://web.example", PolicyPhase::HttpResponse, 2, "tag", {"add-headers", "log"}}};
+    e.logs = {{"on_http_response[2].actions[1]", "https://web.example", {{"k", "v"}, {"n", ""}}}};
     const std::string bytes = CaptureCodec::encode(e);
     auto back = CaptureCodec::decode(bytes);
     QVERIFY(back);
+    QCOMPARE(back->firedRules.size(), std::size_t(1));
+    QCOMPARE(back->firedRules[0].phase, PolicyPhase::HttpResponse);
+    QCOMPARE(back->firedRules[0].index, std::size_t(2));
+    QCOMPARE(back->firedRules[0].name, std::string("tag"));
+    QVERIFY(back->firedRules[0].actions == std::vector<std::string>({"add-headers", "log"}));
+    QCOMPARE(back->logs.size(), std::size_t(1));
+    QCOMPARE(back->logs[0].path, std::string("on_http_response[2].actions[1]"));
+    QVERIFY(back->logs[0].metadata == e.logs[0].metadata);
     QVERIFY(back->requestHeaders == e.requestHeaders);
     QCOMPARE(back->requestBody, e.requestBody);
     QCOMPARE(back->status, 201);

@@ -4,7 +4,9 @@
 // (SimulationReport::text) below it. The first endpoint receives the
 // request; the others are forward-internal targets.
 // SWITCHYARD_UPDATE_GOLDEN=1 rewrites the expected parts (review the diff!).
+#include "policy/bodyrunners/bodyactionrunners.h"
 #include "policy/compile/policycompiler.h"
+#include "policy/exec/actionrunnerregistry.h"
 #include "policy/exec/policysimulator.h"
 #include "policy/exec/requesturl.h"
 #include "policy/exec/simulationreport.h"
@@ -132,6 +134,9 @@ void TestPolicySimulator::scenarios()
     QVERIFY2(s.error.isEmpty(), qPrintable(s.error));
     QVERIFY(!s.endpoints.empty());
     const std::vector<SimulatedEndpoint> &all = s.endpoints;
+    // As `policy simulate`: the body actions run over the described body.
+    ActionRunnerRegistry runners;
+    registerBodyActions(runners);
     const PolicySimulator simulator(
         [&all](const std::string &url) -> std::optional<SimulatedEndpoint> {
             for (const SimulatedEndpoint &ep : all) {
@@ -140,7 +145,7 @@ void TestPolicySimulator::scenarios()
             }
             return std::nullopt;
         },
-        nullptr, s.hopLimit);
+        &runners, s.hopLimit);
     const std::string actual = SimulationReport::text(simulator.simulate(s.endpoints.front(), s.exchange));
     if (qEnvironmentVariableIsSet("SWITCHYARD_UPDATE_GOLDEN") && actual != s.expected) {
         QFile f(file);
