@@ -432,6 +432,7 @@ Result<void> Engine::start()
     }
     TlsClientOptions clientOptions;
     clientOptions.verify = options.upstreamTlsVerify;
+    clientOptions.caFile = options.upstreamTlsVerifyCas;
     clientOptions.alpn = {"http/1.1"};
     auto client = TlsClientContext::create(clientOptions);
     if (!client)

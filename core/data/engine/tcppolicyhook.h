@@ -3,8 +3,10 @@
 
 #include "control/routingsnapshot.h"
 #include "model/endpoint.h"
+#include "policy/exec/tlsterminationsettings.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace switchyard {
@@ -35,6 +37,9 @@ struct TcpPolicyDecision
     EndpointPtr upstreamEndpoint;
     // Close: why, for the log ("denied by restrict-ips", …).
     std::string reason;
+    // Forward on a tls:// connection: terminate-tls ran, so the engine
+    // terminates TLS with these settings and the upstream gets plaintext.
+    std::optional<TlsTerminationSettings> terminateTls;
 };
 
 // THE SEAM for on_tcp_connect on tcp:// and tls:// passthrough endpoints.
