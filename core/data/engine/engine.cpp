@@ -438,6 +438,8 @@ Result<void> Engine::start()
     if (!client)
         return makeError("TLS: " + client.message());
     state.tlsClient.emplace(std::move(*client));
+    state.terminations =
+        std::make_shared<TlsTerminationContexts>(state.tlsServer ? &state.tlsServer->certificates() : nullptr);
     if (!state.passthrough.load())
         state.passthrough.store(std::make_shared<EngineTlsPassthrough>(state));
 

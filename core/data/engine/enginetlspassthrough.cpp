@@ -12,11 +12,6 @@
 
 namespace switchyard {
 
-EngineTlsPassthrough::EngineTlsPassthrough(EngineState &state)
-    : m_state(state), m_terminations(state.tlsServer ? &state.tlsServer->certificates() : nullptr)
-{
-}
-
 void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string consumed,
                                        std::shared_ptr<const EndpointPool> pool,
                                        std::shared_ptr<const RoutingSnapshot> snapshot)
@@ -71,7 +66,8 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
 void EngineTlsPassthrough::terminate(asio::ip::tcp::socket socket, std::string consumed, const L4Route &route,
                                      const std::string &serverName, const std::string &url)
 {
-    auto context = m_terminations.contextFor(*route.terminateTls, serverName);
+    auto context = m_state.terminations ? m_state.terminations->contextFor(*route.terminateTls, serverName)
+                                        : Result<TlsTerminationContexts::ContextPtr>(makeError("the engine is not started"));
     if (!context) {
         std::fprintf(stderr, "switchyard: %s: terminate-tls: closing the connection: %s\n", url.c_str(),
                      context.message().c_str());

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "data/engine/tlspassthroughhandler.h"
-#include "data/engine/tlsterminationcontexts.h"
 
 #include <atomic>
 #include <cstddef>
@@ -30,7 +29,7 @@ class EngineTlsPassthrough : public TlsPassthroughHandler, public std::enable_sh
 public:
     // `state` must outlive every connection it starts (they keep the
     // handler itself alive).
-    explicit EngineTlsPassthrough(EngineState &state);
+    explicit EngineTlsPassthrough(EngineState &state) : m_state(state) {}
 
     void passthrough(asio::ip::tcp::socket socket, std::string consumed, std::shared_ptr<const EndpointPool> pool,
                      std::shared_ptr<const RoutingSnapshot> snapshot) override;
@@ -42,7 +41,6 @@ private:
                    const std::string &serverName, const std::string &url);
 
     EngineState &m_state;
-    TlsTerminationContexts m_terminations;
     std::atomic<std::size_t> m_roundRobin{0};
     std::atomic<std::size_t> m_active{0};
 };

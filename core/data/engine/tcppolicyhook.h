@@ -21,6 +21,11 @@ struct TcpConnectionInfo
     int serverPort = 0;
     std::string serverName; // SNI of a tls:// connection; empty for tcp://
     std::chrono::system_clock::time_point start{};
+    // An https:// connection before its handshake: only the endpoint's own
+    // on_tcp_connect runs (close, or terminate-tls settings); there is no
+    // byte stream to forward, so forward-internal and the cloud-endpoint
+    // rule do not apply.
+    bool httpsHandshake = false;
 };
 
 // The result of on_tcp_connect for one connection.

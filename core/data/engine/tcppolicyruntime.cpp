@@ -54,6 +54,8 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
         std::shared_ptr<const CompiledPolicy> policy;
         if (!current->trafficPolicy.empty()) {
             policy = m_policies->policyFor(*current);
+            if (!policy && connection.httpsHandshake)
+                return {}; // the HTTP side answers 503 for it
             if (!policy)
                 return closeBecause("the traffic policy of " + url + " does not compile");
         }
@@ -64,6 +66,13 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
             outcome = executor.run(*policy, PolicyPhase::TcpConnect, exchange, nullptr, resume);
         }
         resume = {};
+        if (connection.httpsHandshake) {
+            if (outcome.kind == PolicyOutcome::Kind::CloseConnection || outcome.kind == PolicyOutcome::Kind::Respond)
+                return closeBecause("closed by the traffic policy of " + url);
+            TcpPolicyDecision handshake;
+            handshake.terminateTls = std::move(exchange.tlsTermination);
+            return handshake;
+        }
         switch (outcome.kind) {
         case PolicyOutcome::Kind::CloseConnection:
         case PolicyOutcome::Kind::Respond: // not an on_tcp_connect outcome; a byte stream cannot be answered

@@ -9,8 +9,8 @@
 
 namespace switchyard {
 
-void TlsTerminationRelay::start(asio::ip::tcp::socket client, std::string consumed,
-                                std::shared_ptr<ssl_ctx_st> context, Options options, Completion done)
+void TlsTerminationRelay::start(asio::ip::tcp::socket client, std::string consumed, std::shared_ptr<ssl_ctx_st> context,
+                                Options options, Completion done)
 {
     std::shared_ptr<TlsTerminationRelay> relay(new TlsTerminationRelay(
         std::move(client), std::move(consumed), std::move(context), std::move(options), std::move(done)));
@@ -59,8 +59,7 @@ void TlsTerminationRelay::dial()
                                  return;
                              if (!outcome.socket) {
                                  std::fprintf(stderr, "switchyard: %s: closing the connection: %s\n",
-                                              self->m_options.endpointUrl.c_str(),
-                                              outcome.socket.message().c_str());
+                                              self->m_options.endpointUrl.c_str(), outcome.socket.message().c_str());
                                  self->finish();
                                  return;
                              }
@@ -75,57 +74,42 @@ void TlsTerminationRelay::dial()
 
 void TlsTerminationRelay::clientToUpstream()
 {
-    m_tls.async_read_some(asio::buffer(m_up), [self = shared_from_this()](const std::error_code &error, std::size_t n) {
-        if (self->m_finished)
-            return;
-        if (error) {
-            // EOF, close_notify or a reset: pass the end on and let the
-            // other direction finish.
-            self->m_upEnded = true;
-            std::error_code ignored;
-            self->m_upstream.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-            if (self->m_downEnded)
-                self->finish();
-            return;
-        }
-        self->m_lastActivity = std::chrono::steady_clock::now();
-        asio::async_write(self->m_upstream, asio::buffer(self->m_up.data(), n),
-                          [self](const std::error_code &writeError, std::size_t) {
-                              if (self->m_finished)
-                                  return;
-                              if (writeError) {
-                                  self->finish();
-                                  return;
-                              }
-                              self->clientToUpstream();
-                          });
-    });
+    pump(m_tls, m_upstream, m_up, m_upEnded, m_upstream, &TlsTerminationRelay::clientToUpstream);
 }
 
 void TlsTerminationRelay::upstreamToClient()
 {
-    m_upstream.async_read_some(asio::buffer(m_down), [self = shared_from_this()](const std::error_code &error,
-                                                                                 std::size_t n) {
+    pump(m_upstream, m_tls, m_down, m_downEnded, m_tls.next_layer().socket(), &TlsTerminationRelay::upstreamToClient);
+}
+
+template<typename From, typename To>
+void TlsTerminationRelay::pump(From &from, To &to, Buffer &buffer, bool &ended, asio::ip::tcp::socket &toSocket,
+                               void (TlsTerminationRelay::*again)())
+{
+    from.async_read_some(asio::buffer(buffer), [self = shared_from_this(), &to, &buffer, &ended, &toSocket,
+                                                again](const std::error_code &error, std::size_t n) {
         if (self->m_finished)
             return;
         if (error) {
-            self->m_downEnded = true;
+            // EOF, close_notify or a reset: pass the end on as a half-close
+            // and let the other direction finish.
+            ended = true;
             std::error_code ignored;
-            self->m_tls.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-            if (self->m_upEnded)
+            toSocket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            if (self->m_upEnded && self->m_downEnded)
                 self->finish();
             return;
         }
         self->m_lastActivity = std::chrono::steady_clock::now();
-        asio::async_write(self->m_tls, asio::buffer(self->m_down.data(), n),
-                          [self](const std::error_code &writeError, std::size_t) {
+        asio::async_write(to, asio::buffer(buffer.data(), n),
+                          [self, again](const std::error_code &writeError, std::size_t) {
                               if (self->m_finished)
                                   return;
                               if (writeError) {
                                   self->finish();
                                   return;
                               }
-                              self->upstreamToClient();
+                              ((*self).*again)();
                           });
     });
 }

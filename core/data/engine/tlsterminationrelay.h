@@ -57,6 +57,10 @@ private:
     void dial();
     void clientToUpstream();
     void upstreamToClient();
+    // One direction: read `from`, write all of it to `to`, then `again`.
+    template<typename From, typename To>
+    void pump(From &from, To &to, Buffer &buffer, bool &ended, asio::ip::tcp::socket &toSocket,
+              void (TlsTerminationRelay::*again)());
     void armTimer(std::chrono::steady_clock::duration after);
     void finish();
 

@@ -53,6 +53,18 @@ void plainLineSession(tcp::socket &socket)
     readAll(socket);
 }
 
+// A minimal HTTP upstream: reads one request head, answers 200 "ok".
+void httpOkSession(tcp::socket &socket)
+{
+    asio::streambuf buffer;
+    std::error_code ec;
+    asio::read_until(socket, buffer, "\r\n\r\n", ec);
+    if (ec)
+        return;
+    asio::write(socket, asio::buffer(std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")),
+                ec);
+}
+
 // Lines of `pem` indented for a YAML block scalar.
 std::string block(const std::string &pem, int indent)
 {
@@ -86,77 +98,12 @@ std::string readFile(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string();
 }
 
-struct ClientOptions
+// A client of tls://db.localhost that sends one line.
+TlsProbeResult tlsClient(int port, TlsClientSetup setup)
 {
-    std::string sni = "db.localhost";
-    std::string caFile; // verify against it; empty: no verification
-    int minVersion = 0;
-    int maxVersion = 0;
-    std::string certificateFile; // client certificate for mutual TLS
-    std::string keyFile;
-};
-
-struct ClientResult
-{
-    bool handshake = false;
-    std::string peerPem;
-    std::string reply;
-};
-
-ClientResult tlsClient(int port, const ClientOptions &options)
-{
-    ClientResult result;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return result;
-    }
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (options.minVersion)
-        SSL_CTX_set_min_proto_version(ctx, options.minVersion);
-    if (options.maxVersion)
-        SSL_CTX_set_max_proto_version(ctx, options.maxVersion);
-    if (!options.caFile.empty()) {
-        SSL_CTX_load_verify_locations(ctx, options.caFile.c_str(), nullptr);
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
-    }
-    if (!options.certificateFile.empty()) {
-        SSL_CTX_use_certificate_file(ctx, options.certificateFile.c_str(), SSL_FILETYPE_PEM);
-        SSL_CTX_use_PrivateKey_file(ctx, options.keyFile.c_str(), SSL_FILETYPE_PEM);
-    }
-    SSL *ssl = SSL_new(ctx);
-    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char *>(options.sni.c_str()));
-    if (!options.caFile.empty())
-        SSL_set1_host(ssl, options.sni.c_str());
-    SSL_set_fd(ssl, fd);
-    if (SSL_connect(ssl) == 1) {
-        result.handshake = true;
-        if (X509 *peer = SSL_get1_peer_certificate(ssl)) {
-            BIO *bio = BIO_new(BIO_s_mem());
-            PEM_write_bio_X509(bio, peer);
-            char *data = nullptr;
-            const long length = BIO_get_mem_data(bio, &data);
-            result.peerPem.assign(data, static_cast<std::size_t>(length));
-            BIO_free(bio);
-            X509_free(peer);
-        }
-        const std::string line = "hello\n";
-        SSL_write(ssl, line.data(), static_cast<int>(line.size()));
-        char buffer[4096];
-        int n = 0;
-        while ((n = SSL_read(ssl, buffer, sizeof buffer)) > 0)
-            result.reply.append(buffer, static_cast<std::size_t>(n));
-    }
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
-    ::close(fd);
-    return result;
+    if (setup.sni.empty())
+        setup.sni = "db.localhost";
+    return tlsExchange(port, setup, "hello\n");
 }
 
 // An engine with the edge-https listener (and the edge-http one for the
@@ -225,9 +172,9 @@ private slots:
         const int fixed = dedicated ? freePort() : 0;
         const std::string url = dedicated ? "tls://db.localhost:" + std::to_string(fixed) : "tls://db.localhost";
         TerminatingEngine e({endpointFor(url, "127.0.0.1:" + std::to_string(upstream.port()), terminatePolicy(""))});
-        ClientOptions client;
+        TlsClientSetup client;
         client.caFile = e.caFile();
-        const ClientResult r = tlsClient(dedicated ? fixed : e.edge(), client);
+        const TlsProbeResult r = tlsClient(dedicated ? fixed : e.edge(), client);
         QVERIFY(r.handshake);
         QCOMPARE(r.reply, std::string("plain:hello"));
         QCOMPARE(upstream.connections(), 1);
@@ -240,9 +187,9 @@ private slots:
         OpensslServer upstream("db.localhost");
         QVERIFY(upstream.ready());
         TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()))});
-        ClientOptions client;
+        TlsClientSetup client;
         client.caFile = upstream.certificateFile();
-        const ClientResult r = tlsClient(e.edge(), client);
+        const TlsProbeResult r = tlsClient(e.edge(), client);
         QVERIFY(r.handshake);
         QCOMPARE(r.peerPem, upstream.certificatePem());
     }
@@ -270,11 +217,11 @@ private slots:
         const std::string lines = config.isEmpty() ? std::string() : "          " + config.toStdString() + "\n";
         TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(lines))});
-        ClientOptions client;
+        TlsClientSetup client;
         client.caFile = e.caFile();
         client.minVersion = clientMin;
         client.maxVersion = clientMax;
-        const ClientResult r = tlsClient(e.edge(), client);
+        const TlsProbeResult r = tlsClient(e.edge(), client);
         QCOMPARE(r.handshake, accepted);
         QCOMPARE(r.reply, accepted ? std::string("plain:hello") : std::string());
         QCOMPARE(upstream.connections(), accepted ? 1 : 0);
@@ -288,9 +235,9 @@ private slots:
                                    + "          server_private_key: " + block(readFile(path("own.key")), 12);
         TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
-        ClientOptions client;
+        TlsClientSetup client;
         client.caFile = path("own.pem").toStdString();
-        const ClientResult r = tlsClient(e.edge(), client);
+        const TlsProbeResult r = tlsClient(e.edge(), client);
         QVERIFY(r.handshake);
         QCOMPARE(r.peerPem, certificate);
         QCOMPARE(r.reply, std::string("plain:hello"));
@@ -303,7 +250,7 @@ private slots:
                                    + "          server_private_key: " + block(readFile(path("clientA.key")), 12);
         TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
-        const ClientResult r = tlsClient(e.edge(), ClientOptions{});
+        const TlsProbeResult r = tlsClient(e.edge(), TlsClientSetup{});
         QVERIFY(!r.handshake);
         QCOMPARE(upstream.connections(), 0);
     }
@@ -335,17 +282,72 @@ private slots:
                                    + block(readFile(path("caA.pem")), 14);
         TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
-        ClientOptions client;
+        TlsClientSetup client;
         client.caFile = e.caFile();
         if (!clientCertificate.isEmpty()) {
             client.certificateFile = path(clientCertificate + ".pem").toStdString();
             client.keyFile = path(clientCertificate + ".key").toStdString();
         }
-        const ClientResult r = tlsClient(e.edge(), client);
+        const TlsProbeResult r = tlsClient(e.edge(), client);
         // TLS 1.3 clients finish their side before the server has seen
         // their certificate: a refusal shows as a closed connection.
         QCOMPARE(r.reply, accepted ? std::string("plain:hello") : std::string());
         QCOMPARE(upstream.connections(), accepted ? 1 : 0);
+    }
+
+    void httpsEndpoint_data()
+    {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<int>("clientMax");
+        QTest::addColumn<bool>("withCertificate");
+        QTest::addColumn<bool>("accepted");
+        const QString mutual = "          mutual_tls_certificate_authorities:\n            - "
+                               + QString::fromStdString(block(readFile(path("caA.pem")), 14));
+        QTest::newRow("min 1.3, client 1.2 only") << "          min_version: \"1.3\"\n" << TLS1_2_VERSION << false
+                                                  << false;
+        QTest::newRow("min 1.3, client 1.3") << "          min_version: \"1.3\"\n" << TLS1_3_VERSION << false << true;
+        QTest::newRow("mutual TLS, no certificate") << mutual << 0 << false << false;
+        QTest::newRow("mutual TLS, right CA") << mutual << 0 << true << true;
+    }
+
+    // https:// endpoints always terminate; terminate-tls in their
+    // on_tcp_connect sets the versions and mutual TLS of that handshake.
+    void httpsEndpoint()
+    {
+        QFETCH(QString, config);
+        QFETCH(int, clientMax);
+        QFETCH(bool, withCertificate);
+        QFETCH(bool, accepted);
+        ThreadServer upstream(httpOkSession);
+        TerminatingEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
+                                         terminatePolicy(config.toStdString()))});
+        TlsClientSetup client;
+        client.sni = "app.localhost";
+        client.caFile = e.caFile();
+        client.maxVersion = clientMax;
+        if (withCertificate) {
+            client.certificateFile = path("clientA.pem").toStdString();
+            client.keyFile = path("clientA.key").toStdString();
+        }
+        const TlsProbeResult r =
+            tlsExchange(e.edge(), client, "GET / HTTP/1.1\r\nHost: app.localhost\r\nConnection: close\r\n\r\n");
+        QVERIFY2(r.reply.starts_with(accepted ? "HTTP/1.1 200" : ""), r.reply.c_str());
+        if (!accepted)
+            QCOMPARE(r.reply, std::string());
+        QCOMPARE(upstream.connections(), accepted ? 1 : 0);
+    }
+
+    void httpsRestrictIpsOnTcpConnect()
+    {
+        ThreadServer upstream(httpOkSession);
+        TerminatingEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
+                                         "on_tcp_connect:\n  - actions: [{type: restrict-ips, config: {deny: "
+                                         "[127.0.0.0/8]}}]\n")});
+        TlsClientSetup client;
+        client.sni = "app.localhost";
+        client.caFile = e.caFile();
+        QVERIFY(!tlsExchange(e.edge(), client, "GET / HTTP/1.1\r\nHost: app.localhost\r\n\r\n").handshake);
+        QCOMPARE(upstream.connections(), 0);
     }
 
     void upstreamVerification_data()
