@@ -24,6 +24,11 @@ struct GlobalOptions
     std::string logLevel;
     std::string logFormat;
     long long inspectDbSize = 0; // agent.inspect_db_size: 0 = unset, -1 = inspection off
+    // Not global flags: `http`/`tls` take --upstream-tls-verify[-cas]; the
+    // config's agent.upstream_tls_verify[_cas] fill what they left unset.
+    // Core-wide (one upstream TLS client context per engine).
+    std::optional<bool> upstreamTlsVerify;
+    std::string upstreamTlsVerifyCas;
 
     static void addTo(QCommandLineParser &parser);
     // Reads the flags; on a bad value returns a message for a usage error.

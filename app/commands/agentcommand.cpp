@@ -40,7 +40,12 @@ int runAgent(Scheme scheme, QStringList args)
 {
     const QString command = QString::fromUtf8(toString(scheme).data());
     std::optional<bool> pooling;
+    std::optional<bool> verifyUpstream;
     if (auto bad = takeBoolFlag(args, "pooling-enabled", pooling)) {
+        printError("switchyard " + command.toStdString() + ": " + *bad);
+        return ExitUsage;
+    }
+    if (auto bad = takeBoolFlag(args, "upstream-tls-verify", verifyUpstream)) {
         printError("switchyard " + command.toStdString() + ": " + *bad);
         return ExitUsage;
     }
@@ -56,6 +61,10 @@ int runAgent(Scheme scheme, QStringList args)
         {"name", "Endpoint name.", "NAME"},
         {"description", "Description.", "TEXT"},
         {"metadata", "Metadata.", "TEXT"},
+        {"upstream-tls-verify", "Verify the upstream's TLS certificate (https:// and tls:// upstreams; off by default)."},
+        {"upstream-tls-verify-cas", "PEM file of the CAs to verify upstream certificates with (implies "
+                                    "--upstream-tls-verify; default: the system store).",
+         "FILE"},
     });
     GlobalOptions::addTo(parser);
     addLimitOption(parser);
@@ -143,6 +152,16 @@ int runAgent(Scheme scheme, QStringList args)
         }
         endpoint.trafficPolicy = *text;
     }
+    if (parser.isSet("upstream-tls-verify"))
+        verifyUpstream = verifyUpstream.value_or(true);
+    globals.upstreamTlsVerify = verifyUpstream;
+    if (parser.isSet("upstream-tls-verify-cas")) {
+        globals.upstreamTlsVerifyCas = parser.value("upstream-tls-verify-cas").toStdString();
+        if (auto readable = TextFile::read(globals.upstreamTlsVerifyCas); !readable) {
+            printError("switchyard " + command.toStdString() + ": --upstream-tls-verify-cas: " + readable.message());
+            return ExitInvalidInput;
+        }
+    }
     // The config file's `agent:` settings apply when there is one;
     // `agent.limits` sit under the --limit flags (checked above).
     if (!applyConfigFileDefaults(globals, &limits))
@@ -153,9 +172,10 @@ int runAgent(Scheme scheme, QStringList args)
     // process becomes an agent of it instead of starting a second one.
     switch (AgentSession::probe(globals.apiAddr)) {
     case AgentSession::Probe::Core:
-        if (parser.isSet("limit"))
-            printError("switchyard " + command.toStdString() + ": note: --limit is the core's setting; attached to "
-                       + globals.apiAddr + ", it is ignored");
+        for (const char *coreFlag : {"limit", "upstream-tls-verify", "upstream-tls-verify-cas"})
+            if (parser.isSet(coreFlag) || (std::string_view(coreFlag) == "upstream-tls-verify" && verifyUpstream))
+                printError("switchyard " + command.toStdString() + ": note: --" + coreFlag
+                           + " is the core's setting; attached to " + globals.apiAddr + ", it is ignored");
         return AgentSession(command.toStdString(), globals.apiAddr)
             .run(endpoint, parser.isSet("name"),
                  parser.isSet("traffic-policy-file") ? parser.value("traffic-policy-file").toStdString()

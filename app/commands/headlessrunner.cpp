@@ -61,6 +61,14 @@ void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, cons
         options.logFormat = agent.logFormat;
     if (options.inspectDbSize == 0)
         options.inspectDbSize = agent.inspectDbSize;
+    if (!options.upstreamTlsVerify && agent.upstreamTlsVerify)
+        options.upstreamTlsVerify = agent.upstreamTlsVerify;
+    if (options.upstreamTlsVerifyCas.empty() && !agent.upstreamTlsVerifyCas.empty()) {
+        const std::filesystem::path file(agent.upstreamTlsVerifyCas);
+        options.upstreamTlsVerifyCas = file.is_absolute()
+                                           ? file.string()
+                                           : (std::filesystem::path(configFile).parent_path() / file).string();
+    }
     options.resolveDefaults();
 }
 
@@ -142,6 +150,9 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     engineOptions.edgeHttps = options.edgeHttps;
     engineOptions.workers = options.workers;
     engineOptions.dataDir = options.dataDir;
+    // A CA file alone means "verify against these".
+    engineOptions.upstreamTlsVerify = options.upstreamTlsVerify.value_or(!options.upstreamTlsVerifyCas.empty());
+    engineOptions.upstreamTlsVerifyCas = options.upstreamTlsVerifyCas;
     engineOptions.limits = engineLimits;
     // Runtime actions (rate-limit, jwt-validation, circuit-breaker) keep
     // their state in these runners; declared before the engine to outlive it.

@@ -102,6 +102,9 @@ void writeAgent(const AgentSettings &agent, std::string &out)
     if (agent.workers != 0)
         body += "  workers: " + std::to_string(agent.workers) + '\n';
     line("data_dir", agent.dataDir);
+    if (agent.upstreamTlsVerify)
+        body += std::string("  upstream_tls_verify: ") + (*agent.upstreamTlsVerify ? "true" : "false") + '\n';
+    line("upstream_tls_verify_cas", agent.upstreamTlsVerifyCas);
     if (!agent.limits.empty()) {
         body += "  limits:\n";
         for (const auto &[key, value] : agent.limits)

@@ -28,6 +28,11 @@ struct AgentSettings
     // `limits:` — engine limit keys (EngineLimits::set) and their values as
     // written, in file order; already validated. `--limit` flags win.
     std::vector<std::pair<std::string, std::string>> limits;
+    // Verify https:// upstream certificates (`upstream_tls_verify`), against
+    // this PEM file when set (`upstream_tls_verify_cas`, relative to the
+    // config file); --upstream-tls-verify[-cas] win.
+    std::optional<bool> upstreamTlsVerify;
+    std::string upstreamTlsVerifyCas;
 
     friend bool operator==(const AgentSettings &, const AgentSettings &) = default;
 };

@@ -18,9 +18,10 @@ namespace switchyard {
 namespace {
 
 constexpr std::array<std::string_view, 3> TopLevelKeys{"version", "agent", "endpoints"};
-constexpr std::array<std::string_view, 12> AgentKeys{
+constexpr std::array<std::string_view, 14> AgentKeys{
     "api_addr",        "web_addr",  "edge_http",  "edge_https", "api_allow_hosts", "web_allow_hosts",
-    "inspect_db_size", "log_level", "log_format", "workers",    "data_dir",        "limits"};
+    "inspect_db_size", "log_level", "log_format", "workers",    "data_dir",        "limits",
+    "upstream_tls_verify", "upstream_tls_verify_cas"};
 constexpr std::array<std::string_view, 4> LogLevels{"debug", "info", "warn", "error"};
 constexpr std::array<std::string_view, 2> LogFormats{"text", "json"};
 // Keys of ngrok's v3 agent section that have no meaning here. A config
@@ -229,6 +230,17 @@ void ConfigValidator::readAgent(const YamlNode &node, AgentSettings &agent, Diag
                 agent.dataDir = e.value->scalar();
         } else if (key == "limits") {
             readLimits(e, agent, diagnostics);
+        } else if (key == "upstream_tls_verify") {
+            const std::string text = e.value->isScalar() ? e.value->scalar() : std::string();
+            if (text == "true" || text == "false")
+                agent.upstreamTlsVerify = text == "true";
+            else
+                diagnostics.error(typeMismatch(e.key, "true or false", *e.value), valuePosition(e), path);
+        } else if (key == "upstream_tls_verify_cas") {
+            if (!e.value->isScalar() || e.value->scalar().empty())
+                diagnostics.error(typeMismatch(e.key, "a PEM file path", *e.value), valuePosition(e), path);
+            else
+                agent.upstreamTlsVerifyCas = e.value->scalar();
         } else if (key == "log_level" || key == "log_format") {
             const bool level = key == "log_level";
             const std::span<const std::string_view> allowed =

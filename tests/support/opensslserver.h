@@ -82,10 +82,22 @@ struct TlsProbeResult
     std::string reply;   // what came back for "GET / HTTP/1.0"
 };
 
-// A verifying TLS client: connects to 127.0.0.1:port with SNI `name`,
-// trusting only `caFile` and checking the certificate is for `name`, then
-// sends "GET / HTTP/1.0" and reads until the server closes.
-inline TlsProbeResult tlsProbe(int port, const std::string &name, const std::string &caFile)
+// How tlsExchange connects: the SNI name, the trusted CAs (empty: the
+// server's certificate is not checked; otherwise it must also name `sni`),
+// protocol bounds (0: OpenSSL's) and a client certificate for mutual TLS.
+struct TlsClientSetup
+{
+    std::string sni;
+    std::string caFile;
+    int minVersion = 0;
+    int maxVersion = 0;
+    std::string certificateFile;
+    std::string keyFile;
+};
+
+// A TLS client on 127.0.0.1:port: handshake, send `request`, read until the
+// server closes (or 5 s pass without a byte).
+inline TlsProbeResult tlsExchange(int port, const TlsClientSetup &setup, const std::string &request)
 {
     TlsProbeResult result;
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -100,12 +112,23 @@ inline TlsProbeResult tlsProbe(int port, const std::string &name, const std::str
         return result;
     }
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    SSL_CTX_load_verify_locations(ctx, caFile.c_str(), nullptr);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    if (setup.minVersion)
+        SSL_CTX_set_min_proto_version(ctx, setup.minVersion);
+    if (setup.maxVersion)
+        SSL_CTX_set_max_proto_version(ctx, setup.maxVersion);
+    if (!setup.caFile.empty()) {
+        SSL_CTX_load_verify_locations(ctx, setup.caFile.c_str(), nullptr);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    }
+    if (!setup.certificateFile.empty()) {
+        SSL_CTX_use_certificate_file(ctx, setup.certificateFile.c_str(), SSL_FILETYPE_PEM);
+        SSL_CTX_use_PrivateKey_file(ctx, setup.keyFile.c_str(), SSL_FILETYPE_PEM);
+    }
     SSL *ssl = SSL_new(ctx);
     // SSL_set_tlsext_host_name is a macro with an old-style cast.
-    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char *>(name.c_str()));
-    SSL_set1_host(ssl, name.c_str());
+    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char *>(setup.sni.c_str()));
+    if (!setup.caFile.empty())
+        SSL_set1_host(ssl, setup.sni.c_str());
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) == 1) {
         result.handshake = true;
@@ -118,7 +141,6 @@ inline TlsProbeResult tlsProbe(int port, const std::string &name, const std::str
             BIO_free(bio);
             X509_free(peer);
         }
-        const std::string request = "GET / HTTP/1.0\r\n\r\n";
         SSL_write(ssl, request.data(), static_cast<int>(request.size()));
         char buffer[4096];
         int n = 0;
@@ -129,4 +151,15 @@ inline TlsProbeResult tlsProbe(int port, const std::string &name, const std::str
     SSL_CTX_free(ctx);
     ::close(fd);
     return result;
+}
+
+// A verifying TLS client: connects to 127.0.0.1:port with SNI `name`,
+// trusting only `caFile` and checking the certificate is for `name`, then
+// sends "GET / HTTP/1.0" and reads until the server closes.
+inline TlsProbeResult tlsProbe(int port, const std::string &name, const std::string &caFile)
+{
+    TlsClientSetup setup;
+    setup.sni = name;
+    setup.caFile = caFile;
+    return tlsExchange(port, setup, "GET / HTTP/1.0\r\n\r\n");
 }

@@ -433,11 +433,14 @@ Result<void> Engine::start()
     }
     TlsClientOptions clientOptions;
     clientOptions.verify = options.upstreamTlsVerify;
+    clientOptions.caFile = options.upstreamTlsVerifyCas;
     clientOptions.alpn = {"http/1.1"};
     auto client = TlsClientContext::create(clientOptions);
     if (!client)
         return makeError("TLS: " + client.message());
     state.tlsClient.emplace(std::move(*client));
+    state.terminations =
+        std::make_shared<TlsTerminationContexts>(state.tlsServer ? &state.tlsServer->certificates() : nullptr);
     if (!state.passthrough.load())
         state.passthrough.store(std::make_shared<EngineTlsPassthrough>(state));
 

@@ -26,6 +26,9 @@ struct EngineOptions
     EngineLimits limits;
     // Verify https:// upstream certificates (off by default, like ngrok).
     bool upstreamTlsVerify = false;
+    // PEM file of the CAs trusted when verifying; the system store when
+    // empty (--upstream-tls-verify-cas).
+    std::string upstreamTlsVerifyCas;
 };
 
 } // namespace switchyard

@@ -7,6 +7,7 @@
 #include "data/engine/httppolicyhook.h"
 #include "data/engine/tcppolicyhook.h"
 #include "data/engine/tlspassthroughhandler.h"
+#include "data/engine/tlsterminationcontexts.h"
 #include "data/tls/tlsclientcontext.h"
 #include "data/tls/tlsservercontext.h"
 
@@ -28,6 +29,9 @@ struct EngineState
     const EngineOptions options;
     std::optional<TlsServerContext> tlsServer; // when a data dir was given
     std::optional<TlsClientContext> tlsClient;
+    // Server contexts of terminate-tls (tls:// and https:// endpoints); set
+    // by start() after tlsServer.
+    std::shared_ptr<TlsTerminationContexts> terminations;
 
     std::atomic<std::shared_ptr<HttpPolicyHook>> policyHook;
     std::atomic<std::shared_ptr<TlsPassthroughHandler>> passthrough;

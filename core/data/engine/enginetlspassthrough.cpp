@@ -3,6 +3,7 @@
 
 #include "data/engine/enginestate.h"
 #include "data/engine/l4gate.h"
+#include "data/engine/tlsterminationrelay.h"
 #include "data/l4/splice.h"
 #include "data/l4/upstreamdialer.h"
 #include "data/tls/clienthellopeek.h"
@@ -29,11 +30,16 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
     ClientHelloPeek hello;
     hello.feed(consumed);
     const TcpConnectionInfo info = L4Gate::connectionInfo(remote, local, hello.serverName());
-    auto target = L4Gate::decide(m_state, *member, info);
-    if (!target) {
+    auto route = L4Gate::route(m_state, *member, info);
+    if (!route) {
         socket.close(ec);
         return;
     }
+    if (route->terminateTls) {
+        terminate(std::move(socket), std::move(consumed), *route, info.serverName, pool->url.toString());
+        return;
+    }
+    const UpstreamTarget *target = &route->target;
 
     DialOptions dial;
     dial.connectTimeout = m_state.options.limits.upstreamConnectTimeout;
@@ -55,6 +61,28 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
                                            std::move(consumed),
                                            [self](const SpliceStats &) { self->m_active.fetch_sub(1); });
                          });
+}
+
+void EngineTlsPassthrough::terminate(asio::ip::tcp::socket socket, std::string consumed, const L4Route &route,
+                                     const std::string &serverName, const std::string &url)
+{
+    auto context = m_state.terminations ? m_state.terminations->contextFor(*route.terminateTls, serverName)
+                                        : Result<TlsTerminationContexts::ContextPtr>(makeError("the engine is not started"));
+    if (!context) {
+        std::fprintf(stderr, "switchyard: %s: terminate-tls: closing the connection: %s\n", url.c_str(),
+                     context.message().c_str());
+        std::error_code ignored;
+        socket.close(ignored);
+        return;
+    }
+    TlsTerminationRelay::Options options;
+    options.target = route.target;
+    options.endpointUrl = url;
+    options.dial.connectTimeout = m_state.options.limits.upstreamConnectTimeout;
+    options.handshakeTimeout = m_state.options.limits.tlsHandshakeTimeout;
+    m_active.fetch_add(1);
+    TlsTerminationRelay::start(std::move(socket), std::move(consumed), std::move(*context), std::move(options),
+                               [self = shared_from_this()] { self->m_active.fetch_sub(1); });
 }
 
 } // namespace switchyard

@@ -10,6 +10,7 @@
 namespace switchyard {
 
 struct EngineState;
+struct L4Route;
 
 // The TlsPassthroughHandler Engine::start installs when none was set: the
 // tls:// half of core/data/l4 behind the edge-https (and dedicated tls://)
@@ -20,7 +21,9 @@ struct EngineState;
 // client completes its handshake with the upstream and sees the upstream's
 // certificate. Policy refusals and dial failures only close the connection
 // (dial failures are logged on stderr); an HTTP error page cannot be sent
-// to a client speaking TLS to someone else's server.
+// to a client speaking TLS to someone else's server. When on_tcp_connect
+// ran terminate-tls the connection is terminated here instead
+// (TlsTerminationRelay) and the upstream gets the decrypted bytes.
 class EngineTlsPassthrough : public TlsPassthroughHandler, public std::enable_shared_from_this<EngineTlsPassthrough>
 {
 public:
@@ -34,6 +37,9 @@ public:
     std::size_t activeConnections() const { return m_active.load(); }
 
 private:
+    void terminate(asio::ip::tcp::socket socket, std::string consumed, const L4Route &route,
+                   const std::string &serverName, const std::string &url);
+
     EngineState &m_state;
     std::atomic<std::size_t> m_roundRobin{0};
     std::atomic<std::size_t> m_active{0};

@@ -25,15 +25,30 @@ Result<UpstreamTarget> L4Gate::targetOf(const Endpoint &endpoint)
 
 Result<UpstreamTarget> L4Gate::decide(EngineState &state, const Endpoint &routed, const TcpConnectionInfo &info)
 {
+    auto routedTo = route(state, routed, info);
+    if (!routedTo)
+        return routedTo.error();
+    return std::move(routedTo->target);
+}
+
+Result<L4Route> L4Gate::route(EngineState &state, const Endpoint &routed, const TcpConnectionInfo &info)
+{
+    const auto routeTo = [](const Endpoint &endpoint,
+                            std::optional<TlsTerminationSettings> terminateTls) -> Result<L4Route> {
+        auto target = targetOf(endpoint);
+        if (!target)
+            return target.error();
+        return L4Route{std::move(*target), std::move(terminateTls)};
+    };
     if (routed.trafficPolicy.empty())
-        return targetOf(routed);
+        return routeTo(routed, std::nullopt);
     const auto hook = state.tcpPolicyHook.load();
     if (!hook)
         return makeError(routed.url.toString() + " has a traffic policy but no policy runtime is installed");
-    const TcpPolicyDecision decision = hook->onTcpConnect(routed, info);
+    TcpPolicyDecision decision = hook->onTcpConnect(routed, info);
     if (decision.kind == TcpPolicyDecision::Kind::Close)
         return makeError(decision.reason.empty() ? "closed by the traffic policy" : decision.reason);
-    return targetOf(decision.upstreamEndpoint ? *decision.upstreamEndpoint : routed);
+    return routeTo(decision.upstreamEndpoint ? *decision.upstreamEndpoint : routed, std::move(decision.terminateTls));
 }
 
 TcpConnectionInfo L4Gate::connectionInfo(const asio::ip::tcp::endpoint &remote, const asio::ip::tcp::endpoint &local,

@@ -10,11 +10,20 @@
 
 #include <asio/ip/tcp.hpp>
 
+#include <optional>
 #include <string>
 
 namespace switchyard {
 
 struct EngineState;
+
+// L4Gate::route's answer: the upstream, and on a tls:// connection whose
+// policy ran terminate-tls, how to terminate it first.
+struct L4Route
+{
+    UpstreamTarget target;
+    std::optional<TlsTerminationSettings> terminateTls;
+};
 
 // Where one tcp:// or tls:// passthrough connection goes: on_tcp_connect of
 // the pool member it was balanced to (through the engine's TcpPolicyHook),
@@ -27,6 +36,8 @@ public:
     // message says why. An endpoint with a traffic policy and no hook
     // installed is closed (fail closed).
     static Result<UpstreamTarget> decide(EngineState &state, const Endpoint &routed, const TcpConnectionInfo &info);
+    // decide() plus terminate-tls's settings (tls:// connections).
+    static Result<L4Route> route(EngineState &state, const Endpoint &routed, const TcpConnectionInfo &info);
 
     // conn.* values of an accepted socket's two ends (IPv4-mapped peers
     // unwrapped, as for HTTP).

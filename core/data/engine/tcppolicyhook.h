@@ -3,8 +3,10 @@
 
 #include "control/routingsnapshot.h"
 #include "model/endpoint.h"
+#include "policy/exec/tlsterminationsettings.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace switchyard {
@@ -19,6 +21,11 @@ struct TcpConnectionInfo
     int serverPort = 0;
     std::string serverName; // SNI of a tls:// connection; empty for tcp://
     std::chrono::system_clock::time_point start{};
+    // An https:// connection before its handshake: only the endpoint's own
+    // on_tcp_connect runs (close, or terminate-tls settings); there is no
+    // byte stream to forward, so forward-internal and the cloud-endpoint
+    // rule do not apply.
+    bool httpsHandshake = false;
 };
 
 // The result of on_tcp_connect for one connection.
@@ -35,6 +42,9 @@ struct TcpPolicyDecision
     EndpointPtr upstreamEndpoint;
     // Close: why, for the log ("denied by restrict-ips", …).
     std::string reason;
+    // Forward on a tls:// connection: terminate-tls ran, so the engine
+    // terminates TLS with these settings and the upstream gets plaintext.
+    std::optional<TlsTerminationSettings> terminateTls;
 };
 
 // THE SEAM for on_tcp_connect on tcp:// and tls:// passthrough endpoints.

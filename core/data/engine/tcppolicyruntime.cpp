@@ -2,6 +2,7 @@
 #include "data/engine/tcppolicyruntime.h"
 
 #include "data/engine/policyruntime.h"
+#include "data/engine/terminatetlsrunner.h"
 #include "policy/exec/policyexecutor.h"
 
 namespace switchyard {
@@ -32,14 +33,15 @@ PolicyExchange exchangeFor(const TcpConnectionInfo &connection)
 
 TcpPolicyRuntime::TcpPolicyRuntime(const EndpointRegistry &registry, std::shared_ptr<PolicyRuntime> policies,
                                    const ActionRunnerRegistry *runners)
-    : m_registry(registry), m_policies(std::move(policies)), m_runners(runners)
+    : m_registry(registry), m_policies(std::move(policies)), m_runners(runners ? *runners : ActionRunnerRegistry{})
 {
+    m_runners.add("terminate-tls", std::make_shared<TerminateTlsRunner>());
 }
 
 TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const TcpConnectionInfo &connection)
 {
     const auto snapshot = m_registry.snapshot();
-    const PolicyExecutor executor(m_runners);
+    const PolicyExecutor executor(&m_runners);
     PolicyExchange exchange = exchangeFor(connection);
     EndpointPtr current = snapshot ? snapshot->endpoint(endpoint.id) : nullptr;
     if (!current)
@@ -52,6 +54,8 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
         std::shared_ptr<const CompiledPolicy> policy;
         if (!current->trafficPolicy.empty()) {
             policy = m_policies->policyFor(*current);
+            if (!policy && connection.httpsHandshake)
+                return {}; // the HTTP side answers 503 for it
             if (!policy)
                 return closeBecause("the traffic policy of " + url + " does not compile");
         }
@@ -62,6 +66,13 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
             outcome = executor.run(*policy, PolicyPhase::TcpConnect, exchange, nullptr, resume);
         }
         resume = {};
+        if (connection.httpsHandshake) {
+            if (outcome.kind == PolicyOutcome::Kind::CloseConnection || outcome.kind == PolicyOutcome::Kind::Respond)
+                return closeBecause("closed by the traffic policy of " + url);
+            TcpPolicyDecision handshake;
+            handshake.terminateTls = std::move(exchange.tlsTermination);
+            return handshake;
+        }
         switch (outcome.kind) {
         case PolicyOutcome::Kind::CloseConnection:
         case PolicyOutcome::Kind::Respond: // not an on_tcp_connect outcome; a byte stream cannot be answered
@@ -70,6 +81,7 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
             if (current->type == EndpointType::Cloud || !current->upstream)
                 return closeBecause("the cloud endpoint " + url + " ended its policy without forwarding");
             TcpPolicyDecision forward;
+            forward.terminateTls = std::move(exchange.tlsTermination);
             if (hops > 0)
                 forward.upstreamEndpoint = current;
             return forward;

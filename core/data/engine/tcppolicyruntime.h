@@ -3,12 +3,12 @@
 
 #include "control/endpointregistry.h"
 #include "data/engine/tcppolicyhook.h"
+#include "policy/exec/actionrunnerregistry.h"
 
 #include <memory>
 
 namespace switchyard {
 
-class ActionRunnerRegistry;
 class PolicyRuntime;
 
 // The engine's TcpPolicyHook: on_tcp_connect over PolicyExecutor, with the
@@ -21,7 +21,9 @@ class PolicyRuntime;
 // upstream. Failures close the connection (ngrok: tcp errors simply close
 // it): a missing or non-tcp/tls target (unless `on_error: continue`), a
 // cloud endpoint that ends its policy without forwarding, too many hops, a
-// policy that does not compile. Thread-safe.
+// policy that does not compile. terminate-tls is run here (TerminateTlsRunner
+// is added to the given runners) and its settings come back in the
+// decision. Thread-safe.
 class TcpPolicyRuntime : public TcpPolicyHook
 {
 public:
@@ -34,7 +36,7 @@ public:
 private:
     const EndpointRegistry &m_registry;
     std::shared_ptr<PolicyRuntime> m_policies;
-    const ActionRunnerRegistry *m_runners;
+    ActionRunnerRegistry m_runners;
 };
 
 } // namespace switchyard

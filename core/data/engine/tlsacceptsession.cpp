@@ -3,12 +3,14 @@
 
 #include "data/engine/enginestate.h"
 #include "data/engine/httpproxysession.h"
+#include "data/engine/l4gate.h"
 #include "data/engine/tlsstream.h"
 #include "data/http/httpheaders.h"
 
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdio>
 
 namespace switchyard {
 
@@ -99,7 +101,8 @@ void TlsAcceptSession::routeByName(const std::string &serverName)
             pool = snapshot->lookup(Binding::Public, {}, scheme, serverName, m_listener->port);
         return pool;
     };
-    if (!serverName.empty() && !lookup(Scheme::Https)) {
+    const EndpointPool *https = serverName.empty() ? nullptr : lookup(Scheme::Https);
+    if (!serverName.empty() && !https) {
         if (const EndpointPool *pool = lookup(Scheme::Tls)) {
             for (const auto &candidate : snapshot->pools())
                 if (candidate.get() == pool) {
@@ -108,7 +111,35 @@ void TlsAcceptSession::routeByName(const std::string &serverName)
                 }
         }
     }
-    terminate(serverName);
+    std::optional<TlsTerminationSettings> settings;
+    if (https && !onTcpConnect(*https, serverName, settings)) {
+        finish();
+        return;
+    }
+    terminate(serverName, settings);
+}
+
+bool TlsAcceptSession::onTcpConnect(const EndpointPool &pool, const std::string &serverName,
+                                    std::optional<TlsTerminationSettings> &settings)
+{
+    // The pool's members share the URL; the first one's policy decides how
+    // the handshake goes (requests are balanced later, per request).
+    const EndpointPtr &member = pool.members.empty() ? nullptr : pool.members.front();
+    const auto hook = m_worker.state().tcpPolicyHook.load();
+    if (!member || member->trafficPolicy.empty() || !hook)
+        return true;
+    std::error_code ec;
+    const auto remote = m_socket.remote_endpoint(ec);
+    const auto local = ec ? asio::ip::tcp::endpoint() : m_socket.local_endpoint(ec);
+    if (ec)
+        return false;
+    TcpConnectionInfo info = L4Gate::connectionInfo(remote, local, serverName);
+    info.httpsHandshake = true;
+    TcpPolicyDecision decision = hook->onTcpConnect(*member, info);
+    if (decision.kind == TcpPolicyDecision::Kind::Close)
+        return false;
+    settings = std::move(decision.terminateTls);
+    return true;
 }
 
 void TlsAcceptSession::passThrough(std::shared_ptr<const EndpointPool> pool,
@@ -136,14 +167,28 @@ void TlsAcceptSession::passThrough(std::shared_ptr<const EndpointPool> pool,
     handler->passthrough(std::move(m_socket), std::move(consumed), std::move(pool), std::move(snapshot));
 }
 
-void TlsAcceptSession::terminate(const std::string &serverName)
+void TlsAcceptSession::terminate(const std::string &serverName,
+                                 const std::optional<TlsTerminationSettings> &settings)
 {
     const EngineState &state = m_worker.state();
     if (!state.tlsServer) {
         finish();
         return;
     }
-    SSL *ssl = SSL_new(state.tlsServer->nativeHandle());
+    SSL_CTX *context = state.tlsServer->nativeHandle();
+    TlsTerminationContexts::ContextPtr own;
+    if (settings && state.terminations) {
+        auto built = state.terminations->contextFor(*settings, serverName);
+        if (!built) {
+            std::fprintf(stderr, "switchyard: https://%s: terminate-tls: closing the connection: %s\n",
+                         serverName.c_str(), built.message().c_str());
+            finish();
+            return;
+        }
+        own = std::move(*built);
+        context = own.get();
+    }
+    SSL *ssl = SSL_new(context);
     if (!ssl) {
         finish();
         return;

@@ -6,11 +6,13 @@
 #include "data/engine/engineworker.h"
 #include "data/engine/listenerinfo.h"
 #include "data/tls/clienthellopeek.h"
+#include "policy/exec/tlsterminationsettings.h"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace switchyard {
@@ -19,6 +21,8 @@ class TlsStream;
 
 // A new connection on an HTTPS listener, before it is HTTP: peeks the
 // ClientHello (MSG_PEEK, so the bytes stay in the socket for OpenSSL),
+// runs an https endpoint's on_tcp_connect (restrict-ips, terminate-tls's
+// versions, certificate and mutual TLS),
 // routes the SNI name, then either terminates TLS and hands the stream to an
 // HttpProxySession (https:// endpoints) or passes the connection to the
 // TlsPassthroughHandler (tls:// endpoints; closed when none is set). An SNI
@@ -42,7 +46,11 @@ private:
     void peek();
     void routeByName(const std::string &serverName);
     void passThrough(std::shared_ptr<const EndpointPool> pool, std::shared_ptr<const RoutingSnapshot> snapshot);
-    void terminate(const std::string &serverName);
+    // terminate-tls in the https endpoint's on_tcp_connect: false closes the
+    // connection; `settings` gets the action's settings when it ran.
+    bool onTcpConnect(const EndpointPool &pool, const std::string &serverName,
+                      std::optional<TlsTerminationSettings> &settings);
+    void terminate(const std::string &serverName, const std::optional<TlsTerminationSettings> &settings);
     void finish();
     void onDeadline() override;
 

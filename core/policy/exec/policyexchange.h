@@ -9,6 +9,7 @@
 #include "data/http/httpheaders.h"
 #include "policy/cel/value.h"
 #include "policy/exec/policyfiredrule.h"
+#include "policy/exec/tlsterminationsettings.h"
 
 #include <chrono>
 #include <optional>
@@ -77,6 +78,9 @@ struct PolicyExchange
     // compress-response: the coding the body gets on its way out ("gzip",
     // "deflate", "br"); the action already set the headers. Empty: none.
     std::string responseCoding;
+    // terminate-tls (on_tcp_connect): how the engine terminates this
+    // connection's TLS; unset means as before (tls:// passes through).
+    std::optional<TlsTerminationSettings> tlsTermination;
 };
 
 } // namespace switchyard
