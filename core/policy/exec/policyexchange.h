@@ -10,12 +10,15 @@
 #include "policy/cel/value.h"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace switchyard {
+
+struct PolicyHttpCall;
 
 struct PolicyRequest
 {
@@ -81,6 +84,11 @@ struct PolicyExchange
     // compress-response: the coding the body gets on its way out ("gzip",
     // "deflate", "br"); the action already set the headers. Empty: none.
     std::string responseCoding;
+
+    // http-request (policyhttpcall.h): the call a suspended phase waits for,
+    // and the actions.ngrok.* results kept over the suspension.
+    std::shared_ptr<PolicyHttpCall> httpCall;
+    std::vector<std::pair<std::string, cel::Value>> actionResults;
 };
 
 } // namespace switchyard
