@@ -4,6 +4,7 @@
 #include "data/engine/enginestate.h"
 #include "data/engine/engineworker.h"
 #include "data/engine/upstreamconnector.h"
+#include "data/http/httperrorresponse.h"
 #include "data/http/httpserializer.h"
 #include "model/endpointurl.h"
 #include "policy/exec/requesturl.h"
@@ -15,6 +16,7 @@ namespace switchyard {
 namespace {
 
 constexpr std::size_t ReadChunk = 16 * 1024;
+constexpr const char *LoopError = "ERR_SWITCHYARD_3603";
 
 // A Location relative to `base` made absolute (only what internal
 // endpoints answer in practice: absolute URLs and absolute paths).
@@ -55,8 +57,7 @@ void PolicyCallClient::begin()
     PolicyHttpCall &call = *m_pending->call;
     ++call.attempts;
     if (m_depth > PolicyHttpCall::MaxHops) {
-        fail(508, "ERR_SWITCHYARD_3603",
-             "http-request loop: more than " + std::to_string(PolicyHttpCall::MaxHops) + " hops");
+        fail(508, LoopError, "http-request loop: more than " + std::to_string(PolicyHttpCall::MaxHops) + " hops");
         return;
     }
     m_timer.expires_at(call.deadline);
@@ -277,6 +278,12 @@ void PolicyCallClient::responded(PolicyResponse response)
             }
         }
         m_upstreamEndpoint.reset();
+    }
+    // A loop refused further in fails every call of the loop, not only the
+    // innermost: otherwise each caller would see a mere 508 response.
+    if (response.headers.value(HttpErrorResponse::ErrorCodeHeader) == std::string_view(LoopError)) {
+        fail(508, LoopError, "http-request loop: more than " + std::to_string(PolicyHttpCall::MaxHops) + " hops");
+        return;
     }
     const PolicyHttpCall &call = *m_pending->call;
     const auto location = response.headers.value("location");
