@@ -8,6 +8,7 @@
 #include "common/textfile.h"
 #include "control/configfile.h"
 #include "model/endpointurl.h"
+#include "policy/bodyrunners/httprequestrunner.h"
 #include "policy/cel/cidrrange.h"
 #include "policy/cel/jsonformat.h"
 #include "policy/compile/policycompiler.h"
@@ -286,6 +287,7 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
     // rate-limit bucket or trips a breaker, but jwt-validation really checks.
     ActionRunnerRegistry runners;
     registerRuntimeActions(runners);
+    runners.add("http-request", std::make_shared<HttpRequestRunner>());
     const PolicySimulator simulator([&config](const std::string &url) -> std::optional<SimulatedEndpoint> {
         auto parsed = EndpointUrl::parse(url);
         if (!parsed)

@@ -211,6 +211,8 @@ void PolicyCallClient::read()
                                 if (self->m_finished)
                                     return;
                                 if (self->m_complete) {
+                                    // As for every upstream answer: only Switchyard sets it.
+                                    self->m_responseHead.headers.remove(HttpErrorResponse::ErrorCodeHeader);
                                     self->m_stream->close();
                                     self->m_stream.reset();
                                     self->responded(PolicyResponse{self->m_responseHead.status,

@@ -79,6 +79,7 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
                 outcome.target = std::move(result.target);
                 outcome.continueOnError = !action.terminating;
                 outcome.resume = PolicyResumePoint{ri, ai + 1};
+                exchange.actionResults = activation.actionResults(); // for a resume after a failed forward
                 return outcome;
             case ActionRunResult::Kind::Suspend:
                 outcome.kind = PolicyOutcome::Kind::Suspend;
