@@ -3,6 +3,7 @@
 
 #include "model/endpointurl.h"
 #include "policy/bodyrunners/actionconfigtext.h"
+#include "policy/cel/urlcodec.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/exec/exchangeactivation.h"
 #include "policy/exec/exchangevalues.h"
@@ -15,24 +16,6 @@
 namespace switchyard {
 
 namespace {
-
-std::string percentEncode(std::string_view text)
-{
-    static constexpr char Hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-            || c == '.' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            out += Hex[c >> 4];
-            out += Hex[c & 15];
-        }
-    }
-    return out;
-}
 
 cel::Value str(std::string s)
 {
@@ -105,7 +88,7 @@ ActionRunResult HttpRequestRunner::run(const ActionRunContext &context) const
             if (!key || !ActionConfigText::render(context, *key, k, error)
                 || (value && !ActionConfigText::render(context, *value, v, error)))
                 return failNow(context, call, "ERR_SWITCHYARD_3900", "http-request query_params: " + error, 500);
-            parsed->query += (parsed->query.empty() ? "" : "&") + percentEncode(k) + '=' + percentEncode(v);
+            parsed->query += (parsed->query.empty() ? "" : "&") + cel::queryEscape(k) + '=' + cel::queryEscape(v);
         }
     }
     call->request.url = parsed->toString();

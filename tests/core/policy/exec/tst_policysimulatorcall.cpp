@@ -20,6 +20,8 @@ SimulatedEndpoint simulated(const std::string &url, EndpointType type, const std
     const PolicyCompileResult compiled
         = PolicyCompiler({PolicyEndpointContext::forUrl(*EndpointUrl::parse(url), type), nullptr}).compile(policy);
     ep.policy = compiled.policy;
+    if (!ep.policy)
+        qWarning("%s", compiled.diagnostics.format("policy").c_str());
     return ep;
 }
 
@@ -58,11 +60,11 @@ void TestPolicySimulatorCall::call_data()
     const QString error = "${actions.ngrok.http_request.error.code}";
     QTest::newRow("answered by the target's policy")
         << "          url: https://hello.internal/x\n          method: POST\n          body: hi\n" << result << 200
-        << "200 [hello POST /x hi] attempts=1";
+        << "200 [hello POST /x 2] attempts=1";
     QTest::newRow("retry_condition")
         << "          url: https://hello.internal/\n"
            "          retry_condition: actions.ngrok.http_request.attempts < 2\n"
-        << result << 200 << "200 [hello GET / ] attempts=2";
+        << result << 200 << "200 [hello GET / 0] attempts=2";
     QTest::newRow("upstream is not simulated")
         << "          url: https://agent.internal/\n" << error << 200 << "ERR_SWITCHYARD_3607";
     QTest::newRow("offline") << "          url: https://nowhere.internal/\n" << error << 200
@@ -84,7 +86,7 @@ void TestPolicySimulatorCall::call()
     std::vector<SimulatedEndpoint> endpoints{
         simulated("https://hello.internal", EndpointType::Cloud,
                   "on_http_request:\n  - actions:\n"
-                      + respond("hello ${req.method} ${req.url.path} ${req.body}")),
+                      + respond("hello ${req.method} ${req.url.path} ${string(req.content_length)}")),
         simulated("https://agent.internal", EndpointType::Agent, "on_http_request: []\n"),
         simulated("https://loop.internal", EndpointType::Cloud,
                   callThen("on_http_request", "          url: https://loop.internal/\n          on_error: halt\n",
