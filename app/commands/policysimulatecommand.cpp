@@ -9,6 +9,7 @@
 #include "control/configfile.h"
 #include "model/endpointurl.h"
 #include "policy/bodyrunners/bodyactionrunners.h"
+#include "policy/bodyrunners/httprequestrunner.h"
 #include "policy/cel/cidrrange.h"
 #include "policy/cel/jsonformat.h"
 #include "policy/compile/policycompiler.h"
@@ -292,6 +293,7 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
     // The described request (and a policy's own response) has a whole
     // body, so the body actions run as in the engine.
     registerBodyActions(runners);
+    runners.add("http-request", std::make_shared<HttpRequestRunner>());
     const PolicySimulator simulator([&config](const std::string &url) -> std::optional<SimulatedEndpoint> {
         auto parsed = EndpointUrl::parse(url);
         if (!parsed)

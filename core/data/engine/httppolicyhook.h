@@ -2,6 +2,7 @@
 #pragma once
 
 #include "control/routingsnapshot.h"
+#include "data/engine/httppolicycall.h"
 #include "data/http/httpheaders.h"
 #include "data/http/httpmessage.h"
 #include "model/endpoint.h"
@@ -30,6 +31,7 @@ struct HttpPolicyDecision
         Forward, // continue to the endpoint's upstream (agent endpoints only)
         Respond, // answer with status/headers/body; the upstream is not contacted
         Close,   // close the client connection without an answer
+        Call,    // make `call` (http-request), then ask resumeAfterCall()
     };
     Kind kind = Kind::Forward;
     int status = 200;
@@ -49,6 +51,8 @@ struct HttpPolicyDecision
     // Empty when no rule fired, which costs nothing.
     std::vector<PolicyFiredRule> fired;
     std::vector<PolicyLogEntry> logs;
+    // Call: the suspended phase; never null then.
+    std::shared_ptr<HttpPolicyCall> call;
 };
 
 // THE SEAM for the compiled traffic policy (core/policy/exec). The engine
@@ -107,6 +111,18 @@ public:
     {
         (void)endpoint;
         return false;
+    }
+
+    // Goes on with a phase that answered Kind::Call once call->call holds
+    // the outcome (response or error); may answer Call again (retries).
+    // `request` and `body` are as for onHttpRequestWithBody.
+    virtual HttpPolicyDecision resumeAfterCall(const std::shared_ptr<HttpPolicyCall> &call, HttpRequestHead &request,
+                                               std::string &body, const HttpConnectionInfo &connection)
+    {
+        (void)call, (void)request, (void)body, (void)connection;
+        HttpPolicyDecision close;
+        close.kind = HttpPolicyDecision::Kind::Close;
+        return close;
     }
 
     struct ResponseEdit

@@ -402,6 +402,10 @@ void HttpProxySession::applyPolicyDecision(HttpPolicyDecision decision)
         closeNow();
         return;
     }
+    if (decision.kind == HttpPolicyDecision::Kind::Call) {
+        runPolicyCall(std::move(decision.call));
+        return;
+    }
     if (decision.kind == HttpPolicyDecision::Kind::Respond) {
         HttpResponseHead head;
         head.status = decision.status;

@@ -107,6 +107,9 @@ private:
     void appendClientBody(std::string_view data);
     bool completePolicyBody();
 
+    // http-request: the policy waits for a call (httpproxysessioncall.cpp).
+    void runPolicyCall(std::shared_ptr<HttpPolicyCall> call);
+
     void maybeFinish();
     void startTunnel();
     void closeGracefully();

@@ -4,6 +4,7 @@
 #include "data/engine/engineerrors.h"
 #include "data/http/httpserializer.h"
 #include "policy/bodyrunners/bodyactionrunners.h"
+#include "policy/bodyrunners/httprequestrunner.h"
 #include "policy/bodyrunners/compressresponserunner.h"
 #include "policy/compile/policycompiler.h"
 #include "policy/exec/actionrunnerregistry.h"
@@ -140,6 +141,7 @@ PolicyRuntime::PolicyRuntime(const EndpointRegistry &registry, const ActionRunne
     : m_registry(registry), m_ownRunners(runners ? *runners : ActionRunnerRegistry{}), m_runners(&m_ownRunners)
 {
     registerBodyActions(m_ownRunners);
+    m_ownRunners.add("http-request", std::make_shared<HttpRequestRunner>());
 }
 
 std::shared_ptr<const CompiledPolicy> PolicyRuntime::policyFor(const Endpoint &endpoint)
@@ -189,19 +191,27 @@ HttpPolicyDecision PolicyRuntime::onHttpRequest(const Endpoint &endpoint, HttpRe
 HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request,
                                                         std::string &body, const HttpConnectionInfo &connection)
 {
-    const auto snapshot = m_registry.snapshot();
-    const PolicyExecutor executor(m_runners);
-    PolicyExchange exchange = exchangeFor(request, connection);
-    const std::string originalUrl = exchange.request.url;
-    exchange.request.body = std::move(body);
+    auto run = std::make_shared<RequestRun>();
+    run->snapshot = m_registry.snapshot();
+    run->exchange = exchangeFor(request, connection);
+    run->originalUrl = run->exchange.request.url;
+    run->exchange.request.body = std::move(body);
     // The routed endpoint is shared by the snapshot; keep our own pointer to
     // it so the chain owns every member.
-    std::vector<EndpointPtr> chain{snapshot ? snapshot->endpoint(endpoint.id) : nullptr};
-    if (!chain.front())
-        chain.front() = std::make_shared<const Endpoint>(endpoint);
-    PolicyResumePoint resume;
-    int hops = 0;
-    std::optional<PolicyResponse> response;
+    run->chain.push_back(run->snapshot ? run->snapshot->endpoint(endpoint.id) : nullptr);
+    if (!run->chain.front())
+        run->chain.front() = std::make_shared<const Endpoint>(endpoint);
+    return runRequest(run, request, body);
+}
+
+HttpPolicyDecision PolicyRuntime::runRequest(const std::shared_ptr<RequestRun> &run, HttpRequestHead &request,
+                                             std::string &body, std::optional<PolicyResponse> response)
+{
+    const PolicyExecutor executor(m_runners);
+    PolicyExchange &exchange = run->exchange;
+    std::vector<EndpointPtr> &chain = run->chain;
+    PolicyResumePoint &resume = run->resume;
+    const auto &snapshot = run->snapshot;
 
     while (!response) {
         const Endpoint &current = *chain.back();
@@ -225,6 +235,12 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
             return recorded(std::move(close), exchange);
         }
         case PolicyOutcome::Kind::Respond: response = std::move(outcome.response); continue;
+        case PolicyOutcome::Kind::Suspend:
+            resume = outcome.resume;
+            run->policy = policy;
+            if (auto decision = suspendOn(run, request, body, response))
+                return std::move(*decision);
+            continue;
         case PolicyOutcome::Kind::Continue:
             if (current.type == EndpointType::Cloud || !current.upstream) {
                 response = BuiltinActions::errorResponse(
@@ -234,7 +250,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
             }
             {
                 body = std::move(exchange.request.body);
-                applyRequest(std::move(exchange.request), originalUrl, request);
+                applyRequest(std::move(exchange.request), run->originalUrl, request);
                 HttpPolicyDecision forward;
                 // Without a forward the session's own endpoint stays: this
                 // snapshot may be newer than the one it routed with.
@@ -246,7 +262,7 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
             }
         case PolicyOutcome::Kind::ForwardInternal: break;
         }
-        if (++hops > HopLimit) {
+        if (++run->hops > HopLimit) {
             response = BuiltinActions::errorResponse(
                 508, "forward-internal may only forward through " + std::to_string(HopLimit) + " endpoints",
                 "ERR_SWITCHYARD_3501");
@@ -279,13 +295,12 @@ HttpPolicyDecision PolicyRuntime::onHttpRequestWithBody(const Endpoint &endpoint
 
 void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
 {
-    const PolicyExecutor executor(m_runners);
     for (std::size_t i = last + 1; i-- > 0;) {
         std::shared_ptr<const CompiledPolicy> policy;
         if (!compiles(*chain[i], policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
             continue;
         setEndpoint(exchange, *chain[i]);
-        PolicyOutcome outcome = executor.run(*policy, PolicyPhase::HttpResponse, exchange);
+        PolicyOutcome outcome = runResponsePhase(*policy, exchange);
         if (outcome.kind == PolicyOutcome::Kind::Respond) {
             exchange.response = std::move(outcome.response);
             exchange.responseCoding.clear();
@@ -326,7 +341,7 @@ HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoin
         m_runners->observeResponse(exchange);
     if (!hasResponsePhase)
         return edit;
-    PolicyOutcome outcome = PolicyExecutor(m_runners).run(*policy, PolicyPhase::HttpResponse, exchange);
+    PolicyOutcome outcome = runResponsePhase(*policy, exchange);
     const bool replaced = outcome.kind == PolicyOutcome::Kind::Respond;
     PolicyResponse &edited = replaced ? outcome.response : *exchange.response;
     if (edited.statusCode != response.status) {

@@ -5,10 +5,12 @@
 #include "data/engine/httppolicyhook.h"
 #include "policy/compile/compiledpolicy.h"
 #include "policy/exec/actionrunnerregistry.h"
+#include "policy/exec/policyexecutor.h"
 #include "policy/exec/policyexchange.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -55,6 +57,12 @@ public:
                                         HttpResponseHead &response, std::optional<std::string> &body,
                                         const HttpConnectionInfo &connection) override;
 
+    // http-request (policyruntimecall.cpp): on_http_request suspends on it
+    // and answers Kind::Call; this settles the call (retry, halt or record
+    // actions.ngrok.http_request) and runs the phase on.
+    HttpPolicyDecision resumeAfterCall(const std::shared_ptr<HttpPolicyCall> &call, HttpRequestHead &request,
+                                       std::string &body, const HttpConnectionInfo &connection) override;
+
     // The compiled policy of `endpoint`, null when it has none or it does
     // not compile.
     std::shared_ptr<const CompiledPolicy> policyFor(const Endpoint &endpoint);
@@ -66,6 +74,28 @@ private:
         std::shared_ptr<const CompiledPolicy> policy;
     };
 
+    // One on_http_request run through the forwarding chain, kept while it
+    // waits for an http-request.
+    struct RequestRun final : HttpPolicyCall
+    {
+        std::shared_ptr<const RoutingSnapshot> snapshot;
+        PolicyExchange exchange;
+        std::string originalUrl;
+        std::vector<EndpointPtr> chain;
+        PolicyResumePoint resume;
+        int hops = 0;
+        std::shared_ptr<const CompiledPolicy> policy; // keeps the call's retry_condition alive
+    };
+
+    HttpPolicyDecision runRequest(const std::shared_ptr<RequestRun> &run, HttpRequestHead &request,
+                                  std::string &body, std::optional<PolicyResponse> response = std::nullopt);
+    // A Suspend outcome: the Call decision, or nullopt when the call is
+    // settled already (it failed before leaving; `response` set on halt).
+    std::optional<HttpPolicyDecision> suspendOn(const std::shared_ptr<RequestRun> &run, HttpRequestHead &request,
+                                                std::string &body, std::optional<PolicyResponse> &response);
+    // on_http_response of `policy`; an http-request there is not made (it
+    // fails with ERR_SWITCHYARD_3606 and the phase goes on per on_error).
+    PolicyOutcome runResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange);
     bool compiles(const Endpoint &endpoint, std::shared_ptr<const CompiledPolicy> &policy);
     void pruneLocked(const RoutingSnapshot &snapshot);
     // Runs on_http_response of chain[last..0] over `response`.

@@ -76,6 +76,7 @@ TcpPolicyDecision TcpPolicyRuntime::onTcpConnect(const Endpoint &endpoint, const
         switch (outcome.kind) {
         case PolicyOutcome::Kind::CloseConnection:
         case PolicyOutcome::Kind::Respond: // not an on_tcp_connect outcome; a byte stream cannot be answered
+        case PolicyOutcome::Kind::Suspend: // http-request is an HTTP action; validation keeps it out of here
             return closeBecause("closed by the traffic policy of " + url);
         case PolicyOutcome::Kind::Continue: {
             if (current->type == EndpointType::Cloud || !current->upstream)

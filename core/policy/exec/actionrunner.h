@@ -24,6 +24,7 @@ struct ActionRunResult
         Respond,  // answer with `response`; ends the phase
         Close,    // close the connection; ends the phase
         Forward,  // forward-internal to `target`
+        Suspend,  // http-request: exchange.httpCall is to be made, then the phase resumes after this action
     };
     Kind kind = Kind::Continue;
     PolicyResponse response;

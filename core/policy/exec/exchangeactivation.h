@@ -26,6 +26,7 @@ public:
     void varsChanged() { reset(m_slots.vars); }
     // actions.ngrok.<name> = result (the last run of that action).
     void setActionResult(std::string_view name, cel::Value result);
+    const std::vector<std::pair<std::string, cel::Value>> &actionResults() const { return m_actionResults; }
 
 private:
     void reset(int slot);

@@ -12,12 +12,15 @@
 #include "policy/exec/tlsterminationsettings.h"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace switchyard {
+
+struct PolicyHttpCall;
 
 struct PolicyRequest
 {
@@ -81,6 +84,11 @@ struct PolicyExchange
     // terminate-tls (on_tcp_connect): how the engine terminates this
     // connection's TLS; unset means as before (tls:// passes through).
     std::optional<TlsTerminationSettings> tlsTermination;
+
+    // http-request (policyhttpcall.h): the call a suspended phase waits for,
+    // and the actions.ngrok.* results kept over the suspension.
+    std::shared_ptr<PolicyHttpCall> httpCall;
+    std::vector<std::pair<std::string, cel::Value>> actionResults;
 };
 
 } // namespace switchyard

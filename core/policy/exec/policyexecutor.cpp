@@ -14,9 +14,14 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
     const CompiledPhase *rules = policy.phase(phase);
     if (!rules)
         return outcome;
-    if (from.isStart())
+    if (from.isStart()) {
         exchange.vars.clear();
+        exchange.actionResults.clear();
+    }
     ExchangeActivation activation(exchange, phase);
+    for (auto &[name, value] : exchange.actionResults)
+        activation.setActionResult(name, std::move(value));
+    exchange.actionResults.clear();
     for (std::size_t ri = from.rule; ri < rules->rules.size(); ++ri) {
         const CompiledRule &rule = rules->rules[ri];
         const bool resuming = !from.isStart() && ri == from.rule;
@@ -83,6 +88,12 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
                 outcome.target = std::move(result.target);
                 outcome.continueOnError = !action.terminating;
                 outcome.resume = PolicyResumePoint{ri, ai + 1};
+                exchange.actionResults = activation.actionResults(); // for a resume after a failed forward
+                return outcome;
+            case ActionRunResult::Kind::Suspend:
+                outcome.kind = PolicyOutcome::Kind::Suspend;
+                outcome.resume = PolicyResumePoint{ri, ai + 1};
+                exchange.actionResults = activation.actionResults();
                 return outcome;
             }
         }

@@ -28,13 +28,14 @@ struct PolicyOutcome
         Respond,         // answer with `response`
         ForwardInternal, // hand the request to `target`
         CloseConnection,
+        Suspend, // http-request: make exchange.httpCall, then run() again from `resume`
     };
     Kind kind = Kind::Continue;
     PolicyResponse response;
     std::string target;
     bool continueOnError = false; // forward-internal `on_error: continue`
     // ForwardInternal: where run() resumes when the target fails and
-    // continueOnError is set.
+    // continueOnError is set. Suspend: where run() goes on after the call.
     PolicyResumePoint resume;
 };
 

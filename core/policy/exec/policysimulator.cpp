@@ -62,6 +62,15 @@ SimulationResult PolicySimulator::simulate(const SimulatedEndpoint &entry, Polic
                 outcome = runPhase(current, PolicyPhase::HttpRequest, resume);
         }
         resume = {};
+        if (outcome.kind == PolicyOutcome::Kind::Suspend) {
+            if (auto halted = settleCall(exchange, PolicyPhase::HttpRequest, result)) {
+                response = std::move(halted);
+                responder = chain.size() - 1;
+                break;
+            }
+            resume = outcome.resume;
+            continue;
+        }
         if (outcome.kind == PolicyOutcome::Kind::CloseConnection) {
             result.outcome.kind = SimulationOutcome::Kind::Close;
             result.outcome.endpoint = current.url;
@@ -125,6 +134,14 @@ SimulationResult PolicySimulator::simulate(const SimulatedEndpoint &entry, Polic
                 continue;
             exchange.response = std::move(*response);
             PolicyOutcome outcome = runPhase(ep, PolicyPhase::HttpResponse, {});
+            while (outcome.kind == PolicyOutcome::Kind::Suspend) {
+                if (auto halted = settleCall(exchange, PolicyPhase::HttpResponse, result)) {
+                    outcome.kind = PolicyOutcome::Kind::Respond;
+                    outcome.response = std::move(*halted);
+                    break;
+                }
+                outcome = runPhase(ep, PolicyPhase::HttpResponse, outcome.resume);
+            }
             response = std::move(*exchange.response);
             if (outcome.kind == PolicyOutcome::Kind::Respond) {
                 response = std::move(outcome.response);

@@ -4,6 +4,7 @@
 #include "model/endpointtypes.h"
 #include "policy/compile/compiledpolicy.h"
 #include "policy/exec/policyexchange.h"
+#include "policy/exec/policyhttpcall.h"
 #include "policy/exec/policytrace.h"
 
 #include <functional>
@@ -62,7 +63,10 @@ struct SimulationResult
 // fails the forward: with `on_error: halt` the forwarding endpoint answers
 // 404 (ERR_SWITCHYARD_3200), with `continue` its next action runs. More
 // than `hopLimit` forwards answer 508 Loop Detected (ERR_SWITCHYARD_3501),
-// which also ends forwarding loops.
+// which also ends forwarding loops. http-request calls go to the resolved
+// internal endpoints' policies the same way (on_http_request and
+// on_http_response alike); a call that would reach an upstream fails with
+// ERR_SWITCHYARD_3607, as the simulator contacts none.
 class PolicySimulator
 {
 public:
@@ -80,9 +84,18 @@ public:
     SimulationResult simulate(const SimulatedEndpoint &entry, PolicyExchange exchange) const;
 
 private:
+    // http-request (policysimulatorcall.cpp): makes exchange.httpCall
+    // against the simulated internal endpoints (their policies; an upstream
+    // is never contacted) and settles it: the halt answer, or nullopt with
+    // actions.ngrok.http_request recorded for the rest of the phase.
+    std::optional<PolicyResponse> settleCall(PolicyExchange &exchange, PolicyPhase phase,
+                                             SimulationResult &result) const;
+    void attemptCall(PolicyHttpCall &call, const PolicyExchange &exchange, SimulationResult &result) const;
+
     Resolver m_resolver;
     const ActionRunnerRegistry *m_runners;
     int m_hopLimit;
+    int m_callDepth = 1; // nested http-request hops
 };
 
 } // namespace switchyard
