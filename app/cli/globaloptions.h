@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace switchyard::cli {
 
@@ -24,6 +25,7 @@ struct GlobalOptions
     std::string logLevel;
     std::string logFormat;
     long long inspectDbSize = 0; // agent.inspect_db_size: 0 = unset, -1 = inspection off
+    std::vector<std::string> apiAllowHosts; // agent.api_allow_hosts (no flag)
 
     static void addTo(QCommandLineParser &parser);
     // Reads the flags; on a bad value returns a message for a usage error.
