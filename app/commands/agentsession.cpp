@@ -274,7 +274,7 @@ void AgentSession::pushPolicy()
     const std::string &path = m_policyFile->path();
     const auto text = TextFile::read(path);
     if (!text) {
-        printError(prefix(m_command) + PolicyFileReloader::failure(text.message()));
+        printError(PolicyFileReloader::failure(path + ": " + text.message()));
         return;
     }
     const std::string summary = "reloaded " + path + ": traffic policy of " + m_endpoint.url.toString() + " ["
@@ -292,7 +292,7 @@ void AgentSession::pushPolicy()
         return;
     }
     if (reply->status != 200 && reply->status != 201) {
-        printError(prefix(m_command) + PolicyFileReloader::failure(ApiClient::errorText(*reply, path)));
+        printError(PolicyFileReloader::rejection(reply->status, reply->body, path));
         return;
     }
     m_endpoint = std::move(candidate);

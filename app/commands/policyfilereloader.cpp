@@ -18,6 +18,14 @@ std::string PolicyFileReloader::failure(const std::string &text)
     return text + "\nreload failed; still serving the previous traffic policy";
 }
 
+std::string PolicyFileReloader::rejection(int status, const std::string &body, const std::string &policyFile)
+{
+    // errorText: the summary line, then one line per diagnostic.
+    const std::string text = ApiClient::errorText({status, body}, policyFile);
+    const auto newline = text.find('\n');
+    return failure(newline == std::string::npos ? text : text.substr(newline + 1));
+}
+
 void PolicyFileReloader::adopt(const std::vector<EndpointPtr> &applied)
 {
     if (!applied.empty())
@@ -35,7 +43,7 @@ Result<std::string> PolicyFileReloader::reload(EndpointRegistry &registry)
     m_file.markLoaded();
     const auto text = TextFile::read(m_file.path());
     if (!text)
-        return makeError(failure(text.message()));
+        return makeError(failure(m_file.path() + ": " + text.message()));
     const auto snapshot = registry.snapshot();
     const EndpointPtr running = snapshot->endpoint(m_endpointId);
     if (!running)
@@ -48,7 +56,7 @@ Result<std::string> PolicyFileReloader::reload(EndpointRegistry &registry)
     candidate.trafficPolicy = *text;
     if (const auto error = ApiPolicyCheck::check(candidate, *snapshot, nullptr)) {
         const ApiResponse response = error->toResponse();
-        return makeError(failure(ApiClient::errorText({response.status, response.body}, m_file.path())));
+        return makeError(rejection(response.status, response.body, m_file.path()));
     }
     RegistryChange change;
     change.removeIds.push_back(running->id);

@@ -24,9 +24,12 @@ public:
     // invalid policy gives "FILE:LINE:COLUMN: error: ..." lines.
     Result<std::string> reload(EndpointRegistry &registry) override;
 
-    // An API error reply (ApiClient::errorText) and the line that says the
-    // previous policy keeps serving; shared with the attached mode.
+    // `text` and the line that says the previous policy keeps serving;
+    // shared with the attached mode.
     static std::string failure(const std::string &text);
+    // A refused policy as `config check` prints one: its "FILE:LINE:COLUMN:
+    // error: MESSAGE" lines (the reply's own summary when it has none).
+    static std::string rejection(int status, const std::string &body, const std::string &policyFile);
 
 private:
     WatchedFile m_file;
