@@ -8,16 +8,14 @@
 #include "../support/freeport.h"
 #include "../support/rawhttpclient.h"
 #include "../support/switchyardprocess.h"
+#include "../support/waituntil.h"
 #include "clirunner.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
-#include <functional>
-#include <thread>
 
 namespace {
 
@@ -37,18 +35,6 @@ const QString InvalidPolicy = "on_http_request:\n"
                               "  - expressions: [\"req.foo ===\"]\n"
                               "    actions:\n"
                               "      - type: deny\n";
-
-bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!condition()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return true;
-}
 
 RawResponse getFrom(int port, const std::string &host, const std::string &path = "/")
 {
