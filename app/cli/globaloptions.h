@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace switchyard::cli {
 
@@ -29,6 +30,7 @@ struct GlobalOptions
     // Core-wide (one upstream TLS client context per engine).
     std::optional<bool> upstreamTlsVerify;
     std::string upstreamTlsVerifyCas;
+    std::vector<std::string> apiAllowHosts; // agent.api_allow_hosts (no flag)
 
     static void addTo(QCommandLineParser &parser);
     // Reads the flags; on a bad value returns a message for a usage error.

@@ -9,6 +9,7 @@
 #include "commands/commands.h"
 #include "commands/configdefaults.h"
 #include "commands/headlessrunner.h"
+#include "commands/policyfilereloader.h"
 #include "common/textfile.h"
 #include "model/endpointurl.h"
 #include "model/upstream.h"
@@ -177,9 +178,7 @@ int runAgent(Scheme scheme, QStringList args)
                 printError("switchyard " + command.toStdString() + ": note: --" + coreFlag
                            + " is the core's setting; attached to " + globals.apiAddr + ", it is ignored");
         return AgentSession(command.toStdString(), globals.apiAddr)
-            .run(endpoint, parser.isSet("name"),
-                 parser.isSet("traffic-policy-file") ? parser.value("traffic-policy-file").toStdString()
-                                                     : std::string("traffic-policy"));
+            .run(endpoint, parser.isSet("name"), parser.value("traffic-policy-file").toStdString());
     case AgentSession::Probe::Foreign:
         printError("switchyard " + command.toStdString() + ": something that is not a Switchyard core answers on "
                    + globals.apiAddr + "; stop it or pass another --api-addr");
@@ -188,6 +187,10 @@ int runAgent(Scheme scheme, QStringList args)
         break;
     }
 
+    if (parser.isSet("traffic-policy-file")) {
+        PolicyFileReloader reloader(parser.value("traffic-policy-file").toStdString());
+        return runHeadless(command.toStdString(), globals, {endpoint}, limits, &reloader);
+    }
     return runHeadless(command.toStdString(), globals, {endpoint}, limits);
 }
 

@@ -5,10 +5,7 @@
 #include "common/textfile.h"
 #include "control/endpointregistry.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <functional>
 
 namespace switchyard::cli {
 
@@ -72,63 +69,40 @@ void ConfigReloader::adopt(const std::vector<EndpointPtr> &applied)
 void ConfigReloader::watch(const ConfigFile &config)
 {
     // Files already watched keep their state; new ones start as loaded.
-    std::vector<Watched> watched{{m_configFile}};
+    std::vector<std::string> paths{m_configFile};
     for (const EndpointConfig &entry : config.endpoints)
         if (!entry.trafficPolicyFilePath.empty())
-            watched.push_back({entry.trafficPolicyFilePath});
-    for (Watched &file : watched) {
+            paths.push_back(entry.trafficPolicyFilePath);
+    std::vector<WatchedFile> watched;
+    for (const std::string &path : paths) {
         const auto it = std::find_if(m_watched.begin(), m_watched.end(),
-                                     [&](const Watched &old) { return old.path == file.path; });
-        if (it != m_watched.end()) {
-            file = *it;
-        } else {
-            poll(file);
-            file.loadedHash = file.hash;
-        }
+                                     [&](const WatchedFile &old) { return old.path() == path; });
+        if (it != m_watched.end())
+            watched.push_back(*it);
+        else
+            watched.emplace_back(path);
     }
     m_watched = std::move(watched);
-}
-
-bool ConfigReloader::poll(Watched &file)
-{
-    struct stat info
-    {};
-    const bool exists = ::stat(file.path.c_str(), &info) == 0;
-    const long long size = exists ? static_cast<long long>(info.st_size) : -1;
-    const std::timespec mtime = exists ? info.st_mtim : std::timespec{};
-    if (size == file.size && mtime.tv_sec == file.mtime.tv_sec && mtime.tv_nsec == file.mtime.tv_nsec)
-        return false;
-    // A touch or an identical rewrite moves the stat but not the text.
-    const auto text = exists ? TextFile::read(file.path) : Result<std::string>(makeError("missing"));
-    const std::size_t hash = text ? std::hash<std::string>{}(*text) : MissingHash;
-    const bool moved = hash != file.hash;
-    file.size = size;
-    file.mtime = mtime;
-    file.hash = hash;
-    return moved;
 }
 
 bool ConfigReloader::changed()
 {
     bool moved = false;
-    for (Watched &file : m_watched)
-        moved = poll(file) || moved;
+    for (WatchedFile &file : m_watched)
+        moved = file.poll() || moved;
     // A file still moving since the last poll (an editor half way through
     // writing it) is looked at again on the next one.
     if (moved)
         return false;
-    return std::any_of(m_watched.begin(), m_watched.end(),
-                       [](const Watched &file) { return file.hash != file.loadedHash; });
+    return std::any_of(m_watched.begin(), m_watched.end(), [](const WatchedFile &file) { return file.differs(); });
 }
 
 Result<std::string> ConfigReloader::reload(EndpointRegistry &registry)
 {
     // The files' state is taken before they are read: an edit racing with
     // this reload shows as a change on a later poll.
-    for (Watched &file : m_watched) {
-        poll(file);
-        file.loadedHash = file.hash;
-    }
+    for (WatchedFile &file : m_watched)
+        file.markLoaded();
     DiagnosticList diagnostics;
     const auto config = ConfigFile::loadFile(m_configFile, diagnostics);
     if (!config)
@@ -184,9 +158,49 @@ Result<std::string> ConfigReloader::reload(EndpointRegistry &registry)
     std::string summary = m_configFile + ": " + plural(m_ownedIds.size(), "endpoint") + " (" + std::to_string(added)
                           + " added, " + std::to_string(updated) + " changed, " + std::to_string(removed)
                           + " removed)";
-    if (config->agent != m_agent)
-        summary += "; the agent settings changed, restart to apply them";
+    summary += applyAgentSettings(config->agent);
     return summary;
+}
+
+std::string ConfigReloader::applyAgentSettings(const AgentSettings &agent)
+{
+    std::string lines;
+    if (agent.apiAllowHosts != m_agent.apiAllowHosts && m_live.setApiAllowHosts) {
+        // The API's host guard is read per request, so it can change now.
+        m_live.setApiAllowHosts(agent.apiAllowHosts);
+        m_agent.apiAllowHosts = agent.apiAllowHosts;
+        lines += "\napplied: agent.api_allow_hosts";
+    }
+    // The rest is read once at start (listeners, workers, the store, the
+    // engine's limits); m_agent keeps the started values so every reload
+    // until the restart says so.
+    const auto restart = [&lines](bool differs, const std::string &key) {
+        if (differs)
+            lines += "\nneeds a restart: agent." + key;
+    };
+    restart(agent.apiAddr != m_agent.apiAddr, "api_addr");
+    restart(agent.edgeHttp != m_agent.edgeHttp, "edge_http");
+    restart(agent.edgeHttps != m_agent.edgeHttps, "edge_https");
+    restart(agent.apiAllowHosts != m_agent.apiAllowHosts, "api_allow_hosts");
+    restart(agent.inspectDbSize != m_agent.inspectDbSize, "inspect_db_size");
+    restart(agent.logLevel != m_agent.logLevel, "log_level");
+    restart(agent.logFormat != m_agent.logFormat, "log_format");
+    restart(agent.workers != m_agent.workers, "workers");
+    restart(agent.dataDir != m_agent.dataDir, "data_dir");
+    // Per key, in the new file's order, then the keys it dropped.
+    const auto valueIn = [](const AgentSettings &settings, const std::string &key) -> const std::string * {
+        for (const auto &[name, value] : settings.limits)
+            if (name == key)
+                return &value;
+        return nullptr;
+    };
+    for (const auto &[key, value] : agent.limits) {
+        const std::string *old = valueIn(m_agent, key);
+        restart(!old || *old != value, "limits." + key);
+    }
+    for (const auto &[key, value] : m_agent.limits)
+        restart(!valueIn(agent, key), "limits." + key);
+    return lines;
 }
 
 } // namespace switchyard::cli

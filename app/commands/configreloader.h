@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "common/result.h"
+#include "commands/headlessreloader.h"
+#include "commands/watchedfile.h"
 #include "control/configfile.h"
-#include "control/routingsnapshot.h"
 
-#include <cstddef>
-#include <ctime>
 #include <string>
 #include <vector>
-
-namespace switchyard {
-class EndpointRegistry;
-}
 
 namespace switchyard::cli {
 
@@ -20,7 +14,7 @@ namespace switchyard::cli {
 // registry. The endpoints the file owns are tracked by id, so endpoints that
 // came from elsewhere (cloud endpoints created through the API) are never
 // touched by a reload. Main thread only.
-class ConfigReloader
+class ConfigReloader : public HeadlessReloader
 {
 public:
     // `loaded`: the file as the core was started with it (agent settings
@@ -33,12 +27,12 @@ public:
                                                 const std::string &configFile);
 
     // Records the endpoints the first apply put into the registry.
-    void adopt(const std::vector<EndpointPtr> &applied);
+    void adopt(const std::vector<EndpointPtr> &applied) override;
 
     // Polls the config file and the traffic_policy_files it names (stat,
     // then a content hash when the stat moved): true when one differs from
     // what was last loaded and has not moved since the previous poll.
-    bool changed();
+    bool changed() override;
 
     // Re-reads and validates the file and applies the difference in one
     // EndpointRegistry::apply(): unchanged endpoints stay as they are,
@@ -46,27 +40,21 @@ public:
     // one-line summary ("FILE: 2 endpoints (1 added, 1 changed, 0 removed)");
     // otherwise the error (FILE:LINE:COL diagnostics, or the registry's
     // refusal) and the registry is unchanged.
-    Result<std::string> reload(EndpointRegistry &registry);
+    Result<std::string> reload(EndpointRegistry &registry) override;
+    void setLiveSettings(LiveSettings live) override { m_live = std::move(live); }
 
 private:
-    static constexpr std::size_t MissingHash = 0;
-    struct Watched
-    {
-        std::string path;
-        std::timespec mtime{};
-        long long size = -1;
-        std::size_t hash = MissingHash; // as last polled
-        std::size_t loadedHash = MissingHash;
-    };
     void watch(const ConfigFile &config);
-    // Updates `file` from the disk; true when its text changed.
-    static bool poll(Watched &file);
+    // Applies what of `agent` can change while serving; the summary lines
+    // for the rest ("needs a restart: agent.KEY").
+    std::string applyAgentSettings(const AgentSettings &agent);
 
     std::string m_configFile;
     std::vector<std::string> m_names;
     AgentSettings m_agent;
     std::vector<std::string> m_ownedIds;
-    std::vector<Watched> m_watched;
+    std::vector<WatchedFile> m_watched;
+    LiveSettings m_live;
 };
 
 } // namespace switchyard::cli

@@ -72,7 +72,8 @@ HeadlessApi::HeadlessApi(std::unique_ptr<State> state, int loaded)
 HeadlessApi::~HeadlessApi() = default;
 
 Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDir, const std::string &apiAddr,
-                                                       EndpointRegistry &registry, const EngineLimits &limits)
+                                                       EndpointRegistry &registry, const EngineLimits &limits,
+                                                       const std::vector<std::string> &allowHosts)
 {
     auto store = Store::open(dataDir);
     if (!store)
@@ -89,6 +90,7 @@ Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDi
     options.management.compiler = &state->compiler;
     options.management.fallbackBaseUrl = "http://" + apiAddr;
     options.agent.compiler = &state->compiler;
+    options.agent.allowHosts = allowHosts;
     state->sessions = std::make_unique<AgentSessions>(registry);
     state->sessions->startReaper();
     options.agent.sessions = state->sessions.get();
@@ -107,6 +109,7 @@ Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDi
     state->queue->setEnabled(limits.inspectDbSize > 0);
     state->writer = std::make_unique<CaptureWriter>(*state->queue, *state->captures);
     InspectorApi::Options inspectorOptions;
+    inspectorOptions.allowHosts = allowHosts;
     State *raw = state.get();
     inspectorOptions.replayTarget = [raw](const std::string &url) { return replayTarget(raw->engine.load(), url); };
     inspectorOptions.droppedCaptures = [raw] { return raw->queue->dropped(); };
@@ -119,6 +122,12 @@ Result<std::unique_ptr<HeadlessApi>> HeadlessApi::open(const std::string &dataDi
 std::shared_ptr<CaptureSink> HeadlessApi::captureSink() const
 {
     return m_state->queue;
+}
+
+void HeadlessApi::setAllowHosts(const std::vector<std::string> &allowHosts)
+{
+    m_state->service->setAllowHosts(allowHosts);
+    m_state->inspector->setAllowHosts(allowHosts);
 }
 
 void HeadlessApi::attachEngine(const Engine *engine)

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace switchyard {
 class CaptureSink;
@@ -27,7 +28,8 @@ class HeadlessApi
 {
 public:
     static Result<std::unique_ptr<HeadlessApi>> open(const std::string &dataDir, const std::string &apiAddr,
-                                                     EndpointRegistry &registry, const EngineLimits &limits = {});
+                                                     EndpointRegistry &registry, const EngineLimits &limits = {},
+                                                     const std::vector<std::string> &allowHosts = {});
     ~HeadlessApi();
 
     // For Engine::setLocalServiceHandler(); valid while this object lives.
@@ -37,6 +39,9 @@ public:
     // Replays go to this engine's listeners; call before Engine::start().
     void attachEngine(const Engine *engine);
     int loadedEndpoints() const { return m_loaded; }
+    // agent.api_allow_hosts of the agent and inspector APIs; safe while
+    // serving (a config reload).
+    void setAllowHosts(const std::vector<std::string> &allowHosts);
 
 private:
     struct State;

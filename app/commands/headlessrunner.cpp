@@ -2,7 +2,7 @@
 #include "commands/headlessrunner.h"
 
 #include "cli/exitcode.h"
-#include "commands/configreloader.h"
+#include "commands/headlessreloader.h"
 #include "commands/headlessapi.h"
 #include "control/endpointregistry.h"
 #include "data/engine/engine.h"
@@ -10,7 +10,9 @@
 #include "data/engine/tcppolicyruntime.h"
 #include "policy/runners/runtimeactions.h"
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -36,6 +38,32 @@ namespace {
 std::string prefix(const std::string &command)
 {
     return command.empty() ? "switchyard: " : "switchyard " + command + ": ";
+}
+
+// "listening KIND ADDR", and for a dedicated listener the URLs it serves and
+// the names of their endpoints ("[a,b]": pooled ones share a URL):
+// appended, so scripts that read the first three fields keep working.
+std::string listenerLine(const Engine &engine, const Engine::ListenerAddress &listener,
+                         const RoutingSnapshot &snapshot)
+{
+    std::string line = "listening " + listener.kind + " " + listener.address;
+    const int port = std::atoi(listener.address.substr(listener.address.rfind(':') + 1).c_str());
+    std::vector<std::string> urls;
+    std::string names;
+    for (const EndpointPtr &endpoint : snapshot.endpoints()) {
+        if (endpoint->binding == Binding::Internal || toString(endpoint->url.scheme()) != listener.kind
+            || engine.dedicatedPort(endpoint->url) != port)
+            continue;
+        if (std::find(urls.begin(), urls.end(), endpoint->url.toString()) == urls.end())
+            urls.push_back(endpoint->url.toString());
+        if (!endpoint->name.empty())
+            names += (names.empty() ? "" : ",") + endpoint->name;
+    }
+    for (const std::string &url : urls)
+        line += " " + url;
+    if (!names.empty())
+        line += " [" + names + "]";
+    return line;
 }
 
 } // namespace
@@ -69,6 +97,8 @@ void mergeAgentSettings(GlobalOptions &options, const AgentSettings &agent, cons
                                            ? file.string()
                                            : (std::filesystem::path(configFile).parent_path() / file).string();
     }
+    if (options.apiAllowHosts.empty())
+        options.apiAllowHosts = agent.apiAllowHosts;
     options.resolveDefaults();
 }
 
@@ -106,7 +136,7 @@ EngineLimits limitsFromConfig(const AgentSettings &agent)
 }
 
 int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
-                const EngineLimits &limits, ConfigReloader *reloader)
+                const EngineLimits &limits, HeadlessReloader *reloader)
 {
     // Block the signals before any thread exists (the API's session reaper
     // and capture writer start in HeadlessApi::open), so every thread
@@ -138,10 +168,15 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     // Management/agent/inspector APIs: stored cloud endpoints join the
     // registry before the listeners are announced; declared before the
     // engine so it outlives the engine's API thread.
-    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry, engineLimits);
+    auto api = HeadlessApi::open(options.dataDir, options.apiAddr, registry, engineLimits, options.apiAllowHosts);
     if (!api) {
         printError(prefix(command) + api.message());
         return ExitRuntime;
+    }
+    if (reloader) {
+        HeadlessApi *live = api->get();
+        reloader->setLiveSettings(
+            {.setApiAllowHosts = [live](const std::vector<std::string> &hosts) { live->setAllowHosts(hosts); }});
     }
 
     EngineOptions engineOptions;
@@ -171,11 +206,11 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     }
 
     std::string ready = "switchyard ready\n";
-    for (const Engine::ListenerAddress &listener : engine.listeners())
-        ready += "listening " + listener.kind + " " + listener.address + "\n";
     // Held in a variable: the range of a for loop would not keep a
     // temporary snapshot alive, and the API thread may replace it meanwhile.
     const auto snapshot = registry.snapshot();
+    for (const Engine::ListenerAddress &listener : engine.listeners())
+        ready += listenerLine(engine, listener, *snapshot) + "\n";
     for (const EndpointPtr &endpoint : snapshot->endpoints())
         ready += endpointLine(*endpoint) + "\n";
     if (!engine.caCertificatePath().empty())

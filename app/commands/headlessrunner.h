@@ -13,19 +13,20 @@
 
 namespace switchyard::cli {
 
-class ConfigReloader;
+class HeadlessReloader;
 
 // Runs the embedded core headless (`switchyard start`, `switchyard http`):
 // registers `endpoints`, starts the forwarding engine, prints
 // "switchyard ready" and the listener addresses on stdout once everything is
 // bound, then serves until SIGINT or SIGTERM and drains (requests in flight
-// get limits.drainTimeout). With a `reloader`, SIGHUP or a change of the
-// config file (polled every second) reloads it: "reloaded: ..." on stdout,
-// or the diagnostics on stderr while the previous configuration keeps
-// serving. Returns the exit code: 0 after a signal, 1 when the endpoints
+// get limits.drainTimeout). A dedicated listener's line names what it
+// serves: "listening KIND ADDR URL [NAME]". With a `reloader`, SIGHUP or a
+// change of a file it watches (polled every second) reloads: "reloaded ..."
+// on stdout, or the diagnostics on stderr while the previous configuration
+// keeps serving. Returns the exit code: 0 after a signal, 1 when the endpoints
 // conflict, 3 when a listener cannot bind (the message names the address).
 int runHeadless(const std::string &command, const GlobalOptions &options, const std::vector<Endpoint> &endpoints,
-                const EngineLimits &limits, ConfigReloader *reloader = nullptr);
+                const EngineLimits &limits, HeadlessReloader *reloader = nullptr);
 
 // The engine limits of the config file's `agent.limits`, over the defaults
 // (flags are applied after, by readLimits).

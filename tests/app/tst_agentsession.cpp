@@ -6,6 +6,7 @@
 // to end; and the `api` command's config file, pooling and paging.
 #include "../support/freeport.h"
 #include "../support/rawhttpclient.h"
+#include "../support/waituntil.h"
 #include "clirunner.h"
 
 #include <QDir>
@@ -36,18 +37,6 @@ const QString HelloPolicy = "on_http_request:\n"
                             "        config:\n"
                             "          status_code: 200\n"
                             "          content: \"Hello world!\"\n";
-
-bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!condition()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return true;
-}
 
 } // namespace
 

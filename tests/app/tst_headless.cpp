@@ -72,7 +72,8 @@ void TestHeadless::httpCommand()
     QVERIFY2(out.startsWith("switchyard ready\n"), qPrintable(out + process.readAllStandardError()));
     QVERIFY2(out.contains(QString("listening api 127.0.0.1:%1\n").arg(api)), qPrintable(out));
     QVERIFY2(out.contains(QString("listening edge-http 127.0.0.1:%1\n").arg(edge)), qPrintable(out));
-    QVERIFY2(out.contains(QString("listening http 127.0.0.1:%1\n").arg(url)), qPrintable(out));
+    QVERIFY2(out.contains(QString("listening http 127.0.0.1:%1 http://127.0.0.1:%1 [http]\n").arg(url)),
+             qPrintable(out));
     QVERIFY2(out.contains(QString("endpoint http://127.0.0.1:%1 -> http://localhost:%2")
                               .arg(url)
                               .arg(m_origin->port())),

@@ -82,7 +82,8 @@ void TestHeadlessTcp::tcpCommandPrintsPortAndRelays()
                                                                "--edge-https", "127.0.0.1:0"}
                                                        + quietListeners());
     QVERIFY2(out.startsWith("switchyard ready\n"), qPrintable(out + process.readAllStandardError()));
-    const QRegularExpression listening("\nlistening tcp 127\\.0\\.0\\.1:(\\d+)\n");
+    // The dedicated listener's line names the endpoint it serves.
+    const QRegularExpression listening("\nlistening tcp 127\\.0\\.0\\.1:(\\d+) tcp://[a-z]+-[a-z]+\\.localhost \\[tcp\\]\n");
     const auto match = listening.match(out);
     QVERIFY2(match.hasMatch(), qPrintable(out));
     const auto port = static_cast<unsigned short>(match.captured(1).toInt());
@@ -107,7 +108,8 @@ void TestHeadlessTcp::tcpCommandWithUrlPort()
                              QString("tcp://db.localhost:%1").arg(port), "--name", "db", "--edge-https",
                              "127.0.0.1:0"}
                      + quietListeners());
-    QVERIFY2(out.contains(QString("\nlistening tcp 127.0.0.1:%1\n").arg(port)), qPrintable(out));
+    QVERIFY2(out.contains(QString("\nlistening tcp 127.0.0.1:%1 tcp://db.localhost:%1 [db]\n").arg(port)),
+             qPrintable(out));
     QVERIFY2(out.contains(QString("\nendpoint tcp://db.localhost:%1 -> tcp://127.0.0.1:%2 [db]\n")
                               .arg(port)
                               .arg(upstream.port())),

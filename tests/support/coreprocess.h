@@ -47,7 +47,8 @@ public:
             return false;
         for (const QString &line : m_output.split('\n')) {
             const QStringList parts = line.split(' ');
-            if (parts.size() == 3 && parts[0] == "listening")
+            // "listening KIND ADDR [URL... [NAMES]]"
+            if (parts.size() >= 3 && parts[0] == "listening")
                 m_listeners.emplace(parts[1], parts[2]);
             else if (parts.size() == 2 && parts[0] == "ca")
                 m_caPath = parts[1];

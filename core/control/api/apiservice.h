@@ -26,6 +26,8 @@ public:
     ApiResponse handle(const ApiRequest &request) const { return m_router.handle(request); }
     // For adding more routes (the inspector's) before serving.
     ApiRouter &router() { return m_router; }
+    // agent.api_allow_hosts changed on a config reload; safe while serving.
+    void setAllowHosts(const std::vector<std::string> &allowHosts) { m_agent.setAllowHosts(allowHosts); }
 
 private:
     ManagementApi m_management;

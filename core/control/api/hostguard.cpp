@@ -22,8 +22,15 @@ bool isLoopback(const std::string &host)
 
 HostGuard::HostGuard(std::vector<std::string> allowHosts)
 {
+    setAllowHosts(allowHosts);
+}
+
+void HostGuard::setAllowHosts(const std::vector<std::string> &allowHosts)
+{
+    auto lowered = std::make_shared<std::vector<std::string>>();
     for (const std::string &entry : allowHosts)
-        m_allowHosts.push_back(toLowerAscii(entry));
+        lowered->push_back(toLowerAscii(entry));
+    m_allowHosts.store(std::move(lowered));
 }
 
 std::string HostGuard::hostPart(std::string_view value)
@@ -61,7 +68,8 @@ bool HostGuard::allows(std::string_view value) const
     if (isLoopback(host))
         return true;
     const auto ip = cel::IpAddress::parse(host);
-    for (const std::string &entry : m_allowHosts) {
+    const auto allowHosts = m_allowHosts.load();
+    for (const std::string &entry : *allowHosts) {
         if (entry.empty())
             continue;
         if (entry.front() == '.') {

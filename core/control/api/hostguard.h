@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,10 @@ class HostGuard
 public:
     explicit HostGuard(std::vector<std::string> allowHosts = {});
 
+    // Replaces the allow list (a config reload); safe while another thread
+    // calls allows().
+    void setAllowHosts(const std::vector<std::string> &allowHosts);
+
     // `host` is the Host header's value, with or without a port. An empty or
     // unparsable value is refused.
     bool allows(std::string_view host) const;
@@ -27,7 +33,7 @@ public:
     static std::string hostPart(std::string_view value);
 
 private:
-    std::vector<std::string> m_allowHosts;
+    std::atomic<std::shared_ptr<const std::vector<std::string>>> m_allowHosts;
 };
 
 } // namespace switchyard

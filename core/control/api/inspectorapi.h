@@ -49,6 +49,8 @@ public:
     InspectorApi(CaptureStore &store, CaptureWriter &writer, TrafficMetrics &metrics, Options options);
 
     void addRoutes(ApiRouter &router);
+    // agent.api_allow_hosts changed on a config reload; safe while serving.
+    void setAllowHosts(const std::vector<std::string> &allowHosts) { m_guard.setAllowHosts(allowHosts); }
 
     ApiResponse list(const ApiRequest &request);
     ApiResponse get(const ApiRequest &request, const std::string &id);
