@@ -150,7 +150,7 @@ void TestCaptureStore::codecRejectsDamage()
     auto back = CaptureCodec::decode(bytes);
     QVERIFY(back);
     QCOMPARE(back->firedRules.size(), std::size_t(1));
-    QCOMPARE(back->firedRules[0].phase, PolicyPhase::HttpResponse);
+    QVERIFY(back->firedRules[0].phase == PolicyPhase::HttpResponse);
     QCOMPARE(back->firedRules[0].index, std::size_t(2));
     QCOMPARE(back->firedRules[0].name, std::string("tag"));
     QVERIFY(back->firedRules[0].actions == std::vector<std::string>({"add-headers", "log"}));
