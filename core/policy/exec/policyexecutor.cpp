@@ -60,6 +60,8 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
                 activation.requestChanged();
             if (result.varsChanged)
                 activation.varsChanged();
+            if (result.result)
+                activation.setActionResult(result.resultName, std::move(*result.result));
             if (ruleTrace)
                 ruleTrace->actions.push_back({action.type, std::move(result.summary), result.error});
             switch (result.kind) {
