@@ -32,7 +32,6 @@ void HttpProxySession::respondFromPolicy(HttpPolicyDecision &decision)
             keep = m_request.contentLength <= DrainLimit;
         // Chunked: unknown size; drainRequestBody() gives up past the limit.
     }
-    m_clientKeepAlive = keep;
     m_drainRequest = keep && !m_requestComplete;
     m_drainedBytes = 0;
 
@@ -52,11 +51,8 @@ void HttpProxySession::respondFromPolicy(HttpPolicyDecision &decision)
     if (m_request.method != "HEAD")
         response += decision.body;
 
-    m_localResponse = true;
-    m_responseStarted = m_responseComplete = true;
-    captureLocalResponse(response);
-    captureEnd();
-    m_clientOut += response;
+    respondLocally(std::move(response));
+    m_clientKeepAlive = keep; // respondLocally() closes, as errors must
 }
 
 bool HttpProxySession::drainRequestBody(std::string_view data)
