@@ -71,9 +71,9 @@ void runPolicy(benchmark::State &state, const std::string &text, bool fresh, boo
     base.request.method = "POST";
     base.request.url = "https://hooks.example.com/push";
     base.request.body = body();
-    base.request.headers.add("content-type", "application/json");
+    base.request.headers.append("content-type", "application/json");
     if (sign)
-        base.request.headers.add("x-hub-signature-256", githubSignature(base.request.body));
+        base.request.headers.append("x-hub-signature-256", githubSignature(base.request.body));
     ActionRunnerRegistry shared;
     registerBodyActions(shared);
     for (auto _ : state) {

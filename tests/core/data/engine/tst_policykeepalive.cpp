@@ -5,30 +5,18 @@
 // only real CEL reads of req.body make the engine buffer bodies. Real
 // sockets on 127.0.0.1, testorigin as the upstream.
 #include "../../../support/freeport.h"
+#include "../../../support/policytestengine.h"
 #include "../../../support/rawhttpclient.h"
 
-#include "control/endpointregistry.h"
-#include "data/engine/engine.h"
-#include "data/engine/policyruntime.h"
 #include "policy/compile/policybodyuse.h"
 #include "policy/runners/runtimeactions.h"
 
 #include <QTest>
 
 using namespace switchyard;
+using switchyard::test::policyEndpoint;
 
 namespace {
-
-Endpoint endpoint(const std::string &url, int upstreamPort, const std::string &policy)
-{
-    Endpoint e;
-    e.accountId = Account::DefaultId;
-    e.url = *EndpointUrl::parse(url);
-    e.binding = *EndpointUrl::resolveBinding(e.url, std::nullopt);
-    e.upstream = *Upstream::parse("127.0.0.1:" + std::to_string(upstreamPort), e.url.scheme());
-    e.trafficPolicy = policy;
-    return e;
-}
 
 // /custom: custom-response, /deny: deny, /redirect: redirect, else the upstream.
 const std::string AnswerPolicy = "on_http_request:\n"
@@ -109,27 +97,21 @@ void TestPolicyKeepAlive::initTestCase()
     const int down = freePort(); // nothing listens there
     RegistryChange change;
     change.add = {
-        endpoint("http://answers.localhost", a, AnswerPolicy),
-        endpoint("http://down.localhost", down,
-                 "on_http_request:\n  - actions:\n      - type: circuit-breaker\n"
-                 "        config: {volume_threshold: 2, error_threshold: 0.5, window_duration: 10s, "
-                 "tripped_duration: 10s}\n"),
-        endpoint("http://results.localhost", a, ResultPolicy),
+        policyEndpoint("http://answers.localhost", a, AnswerPolicy),
+        policyEndpoint("http://down.localhost", down,
+                       "on_http_request:\n  - actions:\n      - type: circuit-breaker\n"
+                       "        config: {volume_threshold: 2, error_threshold: 0.5, window_duration: 10s, "
+                       "tripped_duration: 10s}\n"),
+        policyEndpoint("http://results.localhost", a, ResultPolicy),
     };
     const auto applied = m_registry.apply(change);
     QVERIFY2(applied.ok(), applied.ok() ? "" : applied.message().c_str());
     registerRuntimeActions(m_runners);
 
-    EngineOptions options;
-    options.apiAddr.clear();
-    options.edgeHttps.clear();
-    options.edgeHttp = "127.0.0.1:0";
-    options.workers = 2;
-    m_engine = std::make_unique<Engine>(m_registry, options);
     m_runtime = std::make_shared<PolicyRuntime>(m_registry, &m_runners);
-    m_engine->setPolicyHook(m_runtime);
-    const auto started = m_engine->start();
-    QVERIFY2(started.ok(), started.ok() ? "" : started.message().c_str());
+    std::string error;
+    m_engine = test::startPolicyEngine(m_registry, m_runtime, error);
+    QVERIFY2(m_engine, error.c_str());
     m_http = m_engine->edgeHttpPort();
     QVERIFY(m_http > 0);
 }
@@ -359,14 +341,14 @@ void TestPolicyKeepAlive::literalDoesNotBuffer()
     // The text "req.body" in a string literal and in plain config text
     // compiles (req.body is no declared variable, so a real read does not)
     // and must not make the engine read bodies.
-    Endpoint literal = endpoint("http://literal.localhost", m_origin->port(),
+    Endpoint literal = policyEndpoint("http://literal.localhost", m_origin->port(),
                                 "on_http_request:\n  - expressions: [\"req.url.path == 'req.body'\"]\n"
                                 "    actions:\n      - type: custom-response\n"
                                 "        config: {body: \"see req.body and res.body\"}\n"
                                 "on_http_response:\n  - actions:\n      - type: add-headers\n"
                                 "        config: {headers: {x-doc: \"res.body ${res.status_code}\"}}\n");
     literal.id = "ep_literal";
-    Endpoint webhook = endpoint("http://webhook.localhost", m_origin->port(),
+    Endpoint webhook = policyEndpoint("http://webhook.localhost", m_origin->port(),
                                 "on_http_request:\n  - actions:\n      - type: verify-webhook\n"
                                 "        config: {provider: github, secret: s3cret}\n");
     webhook.id = "ep_webhook";
