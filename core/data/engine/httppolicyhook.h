@@ -149,6 +149,20 @@ public:
         onHttpResponse(endpoint, request, response, connection);
         return {};
     }
+
+    // The engine answered a request the policy let through itself, because
+    // the upstream failed: 502 (unreachable, reset, invalid response) or 504
+    // (timeout). Called instead of onHttpResponse, once per endpoint of the
+    // response chain, so actions that learn from outcomes (circuit-breaker)
+    // count it.
+    virtual void onUpstreamFailure(const Endpoint &endpoint, const HttpRequestHead &request, int status,
+                                   const HttpConnectionInfo &connection)
+    {
+        (void)endpoint;
+        (void)request;
+        (void)status;
+        (void)connection;
+    }
 };
 
 } // namespace switchyard

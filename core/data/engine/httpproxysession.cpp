@@ -240,9 +240,12 @@ void HttpProxySession::afterClientInput()
 
 void HttpProxySession::maybeReadClient()
 {
-    if (m_phase != Phase::Exchange || m_requestComplete || m_clientReading || m_localResponse || m_closeAfterWrite)
+    if (m_phase != Phase::Exchange || m_requestComplete || m_clientReading || m_closeAfterWrite)
         return;
-    if (m_inPos != m_inEnd || (!m_bufferRequest && (!m_upstream || m_upWriting || !m_upOut.empty())))
+    if (m_localResponse && !m_drainRequest)
+        return;
+    if (m_inPos != m_inEnd
+        || (!m_bufferRequest && !m_localResponse && (!m_upstream || m_upWriting || !m_upOut.empty())))
         return;
     setReadWait(ReadWait::Body);
     readClientNow();
@@ -322,8 +325,10 @@ void HttpProxySession::onRequestHead(HttpRequestHead head)
 void HttpProxySession::onBody(std::string_view data)
 {
     captureRequestBody(data);
-    if (m_localResponse)
+    if (m_localResponse) {
+        drainRequestBody(data);
         return;
+    }
     if (m_bufferRequest) {
         bufferRequestBody(data);
         return;
@@ -407,17 +412,7 @@ void HttpProxySession::applyPolicyDecision(HttpPolicyDecision decision)
         return;
     }
     if (decision.kind == HttpPolicyDecision::Kind::Respond) {
-        HttpResponseHead head;
-        head.status = decision.status;
-        head.reason = HttpSerializer::reasonPhrase(decision.status);
-        head.headers = std::move(decision.headers);
-        head.headers.remove("transfer-encoding");
-        head.headers.set("content-length", std::to_string(decision.body.size()));
-        head.headers.set("connection", "close");
-        std::string response = HttpSerializer::responseHead(head);
-        if (m_request.method != "HEAD")
-            response += decision.body;
-        respondLocally(std::move(response));
+        respondFromPolicy(decision);
         return;
     }
     if (decision.upstreamEndpoint)
@@ -462,6 +457,8 @@ void HttpProxySession::maybeFinish()
     const bool requestDone = m_requestComplete && !m_upWriting && m_upOut.empty();
     if (m_requestComplete && m_upstream && (m_upWriting || !m_upOut.empty()))
         return; // the tail of the request is still going out; finish when it is
+    if (!requestDone && m_drainRequest && m_clientKeepAlive)
+        return; // a policy answered; the rest of the body is still being read
     if (!requestDone)
         m_clientKeepAlive = false; // answered before the body was read: close
     if (m_upstream) {

@@ -72,6 +72,11 @@ private:
     void applyPolicyDecision(HttpPolicyDecision decision);
     void forwardRequest();
     void respondLocally(std::string response);
+    // A policy's answer (httpproxysessionpolicyresponse.cpp): keeps the
+    // connection when the rest of the request can be drained.
+    void respondFromPolicy(HttpPolicyDecision &decision);
+    bool drainRequestBody(std::string_view data);
+    void reportUpstreamFailure(int status);
     void respondError(int status, const std::string &message, std::string_view code);
     void startForwarding();
     void connectUpstream();
@@ -200,6 +205,8 @@ private:
     bool m_discardResponseBody = false; // a custom-response replaced the upstream's
     std::size_t m_discardedBytes = 0;
     std::unique_ptr<StreamCompressor> m_compressor; // compress-response, streaming
+    bool m_drainRequest = false;     // a policy answered; the request body is read and dropped
+    std::size_t m_drainedBytes = 0;
 
     bool m_tunnelClientDone = false;
     bool m_tunnelUpstreamDone = false;

@@ -31,6 +31,8 @@ void HttpProxySession::resetBodyState()
     m_discardedBytes = 0;
     m_compressor.reset();
     m_upChunked = false;
+    m_drainRequest = false;
+    m_drainedBytes = 0;
 }
 
 // ------------------------------------------------------------------ request

@@ -258,6 +258,7 @@ void HttpProxySession::upstreamFailed(int status, const std::string &message, st
         closeNow();
         return;
     }
+    reportUpstreamFailure(status);
     respondError(status, message, code);
     flushClient();
     maybeFinish();

@@ -6,6 +6,7 @@
 #include "policy/bodyrunners/bodyactionrunners.h"
 #include "policy/bodyrunners/httprequestrunner.h"
 #include "policy/bodyrunners/compressresponserunner.h"
+#include "policy/compile/policybodyuse.h"
 #include "policy/compile/policycompiler.h"
 #include "policy/exec/actionrunnerregistry.h"
 #include "policy/exec/builtinactions.h"
@@ -168,8 +169,13 @@ bool PolicyRuntime::compiles(const Endpoint &endpoint, std::shared_ptr<const Com
     // once, which is harmless and keeps readers unblocked.
     const PolicyCompiler compiler({PolicyEndpointContext::forEndpoint(endpoint), nullptr});
     policy = compiler.compile(endpoint.trafficPolicy).policy;
+    CacheEntry entry{endpoint.trafficPolicy, policy};
+    if (policy) {
+        entry.readsRequestBody = PolicyBodyUse::readsBody(*policy, PolicyPhase::HttpRequest);
+        entry.readsResponseBody = PolicyBodyUse::readsBody(*policy, PolicyPhase::HttpResponse);
+    }
     std::unique_lock lock(m_mutex);
-    m_cache[endpoint.id] = {endpoint.trafficPolicy, policy};
+    m_cache[endpoint.id] = std::move(entry);
     if (const auto snapshot = m_registry.snapshot(); snapshot && snapshot->generation() != m_prunedGeneration)
         pruneLocked(*snapshot);
     return policy != nullptr;
@@ -313,6 +319,18 @@ void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHe
 {
     std::optional<std::string> streamed;
     onHttpResponseWithBody(endpoint, request, response, streamed, connection);
+}
+
+void PolicyRuntime::onUpstreamFailure(const Endpoint &endpoint, const HttpRequestHead &request, int status,
+                                      const HttpConnectionInfo &connection)
+{
+    std::shared_ptr<const CompiledPolicy> policy;
+    if (!compiles(endpoint, policy) || !policy || !watchesResponses(*policy))
+        return;
+    PolicyExchange exchange = exchangeFor(request, connection);
+    exchange.response = PolicyResponse{status, {}, {}};
+    setEndpoint(exchange, endpoint);
+    m_runners->observeResponse(exchange);
 }
 
 HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoint &endpoint,

@@ -43,12 +43,16 @@ public:
                                      const HttpConnectionInfo &connection) override;
     void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request, HttpResponseHead &response,
                         const HttpConnectionInfo &connection) override;
+    // Runner actions that watch outcomes (circuit-breaker) see the engine's
+    // own 502/504 as the response status.
+    void onUpstreamFailure(const Endpoint &endpoint, const HttpRequestHead &request, int status,
+                           const HttpConnectionInfo &connection) override;
 
     // Body support (policyruntimebody.cpp). A policy needs the request
     // body when its on_http_request has verify-webhook or
-    // request-body-find-replace or mentions req.body, or when a literal
+    // request-body-find-replace or reads req.body in CEL, or when a literal
     // forward-internal target's does; the response body when its
-    // on_http_response has response-body-find-replace or mentions res.body.
+    // on_http_response has response-body-find-replace or reads res.body.
     bool needsRequestBody(const Endpoint &endpoint) override;
     HttpPolicyDecision onHttpRequestWithBody(const Endpoint &endpoint, HttpRequestHead &request, std::string &body,
                                              const HttpConnectionInfo &connection) override;
@@ -72,6 +76,10 @@ private:
     {
         std::string text;
         std::shared_ptr<const CompiledPolicy> policy;
+        // PolicyBodyUse::readsBody of on_http_request / on_http_response,
+        // worked out once per compile.
+        bool readsRequestBody = false;
+        bool readsResponseBody = false;
     };
 
     // One on_http_request run through the forwarding chain, kept while it
@@ -101,6 +109,7 @@ private:
     // Runs on_http_response of chain[last..0] over `response`.
     void respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange);
     bool needsBody(const Endpoint &endpoint, PolicyPhase phase, int depth);
+    bool readsBody(const Endpoint &endpoint, const CompiledPolicy &policy, PolicyPhase phase);
 
     const EndpointRegistry &m_registry;
     ActionRunnerRegistry m_ownRunners; // the caller's runners plus the body actions

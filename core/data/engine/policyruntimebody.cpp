@@ -4,6 +4,7 @@
 #include "data/engine/policyruntime.h"
 
 #include "model/endpointurl.h"
+#include "policy/compile/policybodyuse.h"
 
 namespace switchyard {
 
@@ -35,16 +36,26 @@ bool PolicyRuntime::needsResponseBody(const Endpoint &endpoint)
     return needsBody(endpoint, PolicyPhase::HttpResponse, HopLimit);
 }
 
+bool PolicyRuntime::readsBody(const Endpoint &endpoint, const CompiledPolicy &policy, PolicyPhase phase)
+{
+    const bool request = phase == PolicyPhase::HttpRequest;
+    {
+        std::shared_lock lock(m_mutex);
+        const auto it = m_cache.find(endpoint.id);
+        if (it != m_cache.end() && it->second.policy.get() == &policy)
+            return request ? it->second.readsRequestBody : it->second.readsResponseBody;
+    }
+    // Pruned or recompiled meanwhile: work it out once more.
+    return PolicyBodyUse::readsBody(policy, phase);
+}
+
 bool PolicyRuntime::needsBody(const Endpoint &endpoint, PolicyPhase phase, int depth)
 {
     std::shared_ptr<const CompiledPolicy> policy;
     if (!compiles(endpoint, policy) || !policy)
         return false;
     const bool request = phase == PolicyPhase::HttpRequest;
-    // Expressions and interpolations read bodies through req.body/res.body;
-    // a plain text search also finds them in templates, at the price of a
-    // needless buffer when the text only appears in a comment.
-    if (endpoint.trafficPolicy.find(request ? "req.body" : "res.body") != std::string::npos)
+    if (readsBody(endpoint, *policy, phase))
         return true;
     if (request
         && (hasAction(*policy, phase, "verify-webhook") || hasAction(*policy, phase, "request-body-find-replace")))

@@ -38,6 +38,7 @@ ActionRunResult BodyFindReplaceRunner::run(const ActionRunContext &context) cons
     }
 
     std::vector<BodyFindReplace::Replacement> replacements;
+    std::string key;
     const PolicyNode *list = ActionConfigText::field(context, "replacements");
     static const std::vector<PolicyNode> none;
     std::string error;
@@ -50,12 +51,14 @@ ActionRunResult BodyFindReplaceRunner::run(const ActionRunContext &context) cons
         if (!ActionConfigText::render(context, *from, r.from, error)
             || (to && !ActionConfigText::render(context, *to, r.to, error)))
             return skipped(error, true);
+        for (const std::string *part : {&r.from, &r.to})
+            key += std::to_string(part->size()) + ':' + *part;
         replacements.push_back(std::move(r));
     }
-    auto rewriter = BodyFindReplace::create(replacements);
-    if (!rewriter)
-        return skipped(rewriter.message(), true);
-    BodyFindReplace::Outcome outcome = rewriter->apply(body);
+    const auto rewriter = m_rewriters.obtain(key, [&] { return BodyFindReplace::create(replacements); });
+    if (!rewriter->value)
+        return skipped(rewriter->error, true);
+    BodyFindReplace::Outcome outcome = rewriter->value->apply(body);
     switch (outcome.status) {
     case BodyFindReplace::Status::Unchanged: return skipped("no match");
     case BodyFindReplace::Status::TooLarge: return skipped(outcome.message);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "policy/bodyrunners/compiledconfigcache.h"
 #include "policy/exec/actionrunner.h"
+#include "policy/runtime/bodyfindreplace.h"
 
 namespace switchyard {
 
@@ -15,6 +17,11 @@ class BodyFindReplaceRunner final : public ActionRunner
 {
 public:
     ActionRunResult run(const ActionRunContext &context) const override;
+    // Rewriters built so far (one per rendered list of replacements).
+    std::size_t cachedRewriters() const { return m_rewriters.size(); }
+
+private:
+    CompiledConfigCache<BodyFindReplace> m_rewriters;
 };
 
 } // namespace switchyard

@@ -2,6 +2,7 @@
 #include "policy/bodyrunners/compressresponserunner.h"
 
 #include "policy/bodyrunners/actionconfigtext.h"
+#include "policy/exec/actionresultvalue.h"
 #include "policy/runtime/responsecompressor.h"
 
 namespace switchyard {
@@ -35,6 +36,14 @@ ActionRunResult CompressResponseRunner::run(const ActionRunContext &context) con
         sized.set("content-length", std::to_string(response.body.size()));
     const ResponseCompressor::Plan plan
         = compressor->plan(exchange.request.method, exchange.request.headers, response.statusCode, sized);
+    bool alreadyCompressed = false;
+    for (const std::string &coding : response.headers.tokens("content-encoding"))
+        alreadyCompressed = alreadyCompressed || coding != "identity";
+    r.resultName = "compress";
+    r.result = ActionResultValue::map(
+        {{"already_compressed", cel::Value::boolean(alreadyCompressed)},
+         {"negotiated_algorithm",
+          cel::Value::string(plan.coding == ContentCoding::Identity ? "" : std::string(toString(plan.coding)))}});
     ResponseCompressor::applyHeaders(plan, response.headers);
     if (plan.coding == ContentCoding::Identity) {
         r.summary = "not compressed: " + plan.skipReason;

@@ -2,6 +2,7 @@
 #include "policy/bodyrunners/verifywebhookrunner.h"
 
 #include "policy/bodyrunners/actionconfigtext.h"
+#include "policy/exec/actionresultvalue.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/policynode.h"
 #include "policy/runtime/webhookverifier.h"
@@ -14,6 +15,9 @@ ActionRunResult refuse(const std::string &why, bool enforce)
 {
     ActionRunResult r;
     r.error = true;
+    r.resultName = "verify_webhook";
+    r.result = ActionResultValue::map(
+        {{"verified", cel::Value::boolean(false)}, {"error", ActionResultValue::error({}, why)}});
     if (!enforce) {
         r.summary = "not verified (enforce: false): " + why;
         return r;
@@ -36,15 +40,20 @@ ActionRunResult VerifyWebhookRunner::run(const ActionRunContext &context) const
     std::string secret, error;
     if (!ActionConfigText::render(context, *secretNode, secret, error))
         return refuse("secret: " + error, enforce);
-    auto verifier = WebhookVerifier::create(providerNode->scalar, std::move(secret));
-    if (!verifier)
-        return refuse(verifier.message(), enforce);
+    const std::string &provider = providerNode->scalar;
+    const auto built = m_verifiers.obtain(std::to_string(provider.size()) + ':' + provider + secret,
+                                          [&] { return WebhookVerifier::create(provider, secret); });
+    if (!built->value)
+        return refuse(built->error, enforce);
     const PolicyRequest &request = context.exchange.request;
     const WebhookVerifier::Outcome outcome
-        = verifier->verify({request.method, request.url, request.headers, request.body});
+        = built->value->verify({request.method, request.url, request.headers, request.body});
     if (!outcome.verified)
         return refuse(outcome.error, enforce);
     ActionRunResult r;
+    r.resultName = "verify_webhook";
+    r.result = ActionResultValue::map(
+        {{"verified", cel::Value::boolean(true)}, {"error", ActionResultValue::error({}, {})}});
     r.summary = "verified " + providerNode->scalar + " signature";
     return r;
 }

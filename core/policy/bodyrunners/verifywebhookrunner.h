@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "policy/bodyrunners/compiledconfigcache.h"
 #include "policy/exec/actionrunner.h"
+#include "policy/runtime/webhookverifier.h"
 
 namespace switchyard {
 
@@ -14,6 +16,11 @@ class VerifyWebhookRunner final : public ActionRunner
 {
 public:
     ActionRunResult run(const ActionRunContext &context) const override;
+    // Verifiers built so far (one per provider + rendered secret).
+    std::size_t cachedVerifiers() const { return m_verifiers.size(); }
+
+private:
+    CompiledConfigCache<WebhookVerifier> m_verifiers;
 };
 
 } // namespace switchyard

@@ -5,6 +5,7 @@
 #include "policy/compile/compiledpolicy.h"
 #include "policy/exec/policyexchange.h"
 
+#include <optional>
 #include <string>
 
 namespace switchyard {
@@ -33,6 +34,10 @@ struct ActionRunResult
     bool error = false;           // the action failed (summary says why)
     bool requestChanged = false;  // headers/URL/body of the request or response edited
     bool varsChanged = false;
+    // actions.ngrok.<resultName> for the later rules of the phase (the
+    // reference's result variables); unset: the action has none.
+    std::string resultName{};
+    std::optional<cel::Value> result{};
 };
 
 // The seam for actions the executor does not implement itself

@@ -74,6 +74,8 @@ PolicyOutcome PolicyExecutor::run(const CompiledPolicy &policy, PolicyPhase phas
             if (result.varsChanged)
                 activation.varsChanged();
             exchange.fired[firedAt].actions.push_back(action.type);
+            if (result.result)
+                activation.setActionResult(result.resultName, std::move(*result.result));
             if (ruleTrace)
                 ruleTrace->actions.push_back({action.type, std::move(result.summary), result.error});
             switch (result.kind) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/runners/circuitbreakerrunner.h"
 
+#include "policy/exec/actionresultvalue.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/runners/runnerconfig.h"
 
@@ -47,6 +48,13 @@ ActionRunResult CircuitBreakerRunner::run(const ActionRunContext &context) const
                                            [&] { return std::make_shared<CircuitBreaker>(options); });
 
     const CircuitBreaker::Admission admission = breaker->admit();
+    const CircuitBreaker::State state = breaker->state();
+    result.resultName = "circuit_breaker";
+    result.result = ActionResultValue::map(
+        {{"state", cel::Value::string(state == CircuitBreaker::State::Closed   ? "closed"
+                                      : state == CircuitBreaker::State::Open ? "open"
+                                                                             : "half_open")},
+         {"tripped", cel::Value::boolean(!admission.allowed)}});
     if (admission.allowed) {
         remember(pendingKey(context.exchange), Pending{breaker, admission, m_clock()});
         result.summary = admission.probe ? "half-open, probe admitted" : "closed";

@@ -20,9 +20,10 @@ namespace switchyard {
 // observeResponse(): an admitted request is remembered under its client
 // connection and endpoint (HTTP/1.1 has one request in flight per
 // connection) until the upstream's response head reports its status.
-// Requests that end without an upstream response (the engine's own 502/504,
-// or a later action answering) are not counted: a newer request on the
-// same connection, or age, drops them.
+// The engine's own 502/504 (upstream unreachable, reset, timed out) come
+// through observeResponse() too. Requests that end without either (a later
+// action answering) are not counted: a newer request on the same
+// connection, or age, drops them.
 class CircuitBreakerRunner : public ActionRunner
 {
 public:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/runners/jwtvalidationrunner.h"
 
+#include "policy/exec/actionresultvalue.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/runners/runnerconfig.h"
 
@@ -47,6 +48,10 @@ ActionRunResult unauthorized(bool presented, std::string why)
     result.response = BuiltinActions::errorResponse(401, presented ? "invalid token" : "authentication required", {});
     result.response.headers.set("www-authenticate", presented ? R"(Bearer realm="switchyard", error="invalid_token")"
                                                               : R"(Bearer realm="switchyard")");
+    result.resultName = "jwt_validation";
+    result.result = ActionResultValue::map({{"validated", cel::Value::boolean(false)},
+                                            {"presented", cel::Value::boolean(presented)},
+                                            {"error", ActionResultValue::error({}, why)}});
     result.summary = std::move(why);
     return result;
 }
@@ -155,6 +160,12 @@ ActionRunResult JwtValidationRunner::run(const ActionRunContext &context) const
         return unauthorized(true, std::string(JwtValidator::AudienceCode) + ": no allowed audience");
 
     ActionRunResult result;
+    result.resultName = "jwt_validation";
+    result.result = ActionResultValue::map({{"validated", cel::Value::boolean(true)},
+                                            {"presented", cel::Value::boolean(true)},
+                                            {"issuer", cel::Value::string(validated->issuer)},
+                                            {"subject", cel::Value::string(validated->subject)},
+                                            {"error", ActionResultValue::error({}, {})}});
     result.summary = "valid token" + (validated->subject.empty() ? std::string() : " for " + validated->subject);
     return result;
 }

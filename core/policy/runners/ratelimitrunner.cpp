@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "policy/runners/ratelimitrunner.h"
 
+#include "policy/exec/actionresultvalue.h"
 #include "policy/exec/builtinactions.h"
 #include "policy/runners/runnerconfig.h"
 
@@ -44,6 +45,13 @@ ActionRunResult RateLimitRunner::run(const ActionRunContext &context) const
                                                    capacity, window, MaxBucketsPerLimiter, m_clock});
                                            });
     const RateLimiter::Decision decision = limiter->acquire(bucket);
+    std::string shownKey;
+    for (const std::string &part : parts)
+        shownKey += (shownKey.empty() ? "" : ",") + part;
+    result.resultName = "rate_limit";
+    result.result = ActionResultValue::map({{"bucket_key", cel::Value::string(std::move(shownKey))},
+                                            {"limited", cel::Value::boolean(!decision.allowed)},
+                                            {"error", ActionResultValue::error({}, {})}});
     if (decision.allowed) {
         result.summary = "allowed";
         return result;
