@@ -9,12 +9,15 @@ the core on CPU 1 with one worker; CPU time of the core from /proc):
   tls     TLS termination (HTTPS keep-alive) against plain HTTP
   idle    N idle keep-alive connections (each did one request): RSS per
           connection (target: < 16 KiB)
+  capture the traffic inspector's cost: the direct route against the same
+          route on a second core (same CPU, measured in turn) with capture
+          off (agent.inspect_db_size: -1) (target: <= 5 % of throughput)
 
 Everything listens on 127.0.0.1 (ports 19280-19299), runs for a bounded
 time and stops what it started, by PID. Needs nginx (origin) and wrk.
 
   bench/scenarios.py [--rounds 3] [--duration 10] [--conns 50] [--idle 10000]
-                     [--only hop,tls,idle] [--json /tmp/switchyard-scenarios.json]
+                     [--only hop,tls,idle,capture] [--json /tmp/switchyard-scenarios.json]
 """
 
 import argparse
@@ -38,6 +41,7 @@ DIRECT_PORT = 19290
 HOP_PORT = 19291
 TLS_PORT = 19292
 API_PORT = 19295
+NOCAPTURE_PORT = 19293
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 CONFIG = f"""version: 3
@@ -83,6 +87,19 @@ http {{{{
     location / {{{{ return 200 "hello\\n"; }}}}
   }}}}
 }}}}
+"""
+
+CONFIG_NOCAPTURE = f"""version: 3
+agent:
+  api_addr: 127.0.0.1:19298
+  edge_http: 127.0.0.1:19286
+  edge_https: 127.0.0.1:19287
+  inspect_db_size: -1
+endpoints:
+  - name: direct
+    url: http://127.0.0.1:{NOCAPTURE_PORT}
+    upstream:
+      url: http://127.0.0.1:{ORIGIN_PORT}
 """
 
 
@@ -201,7 +218,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--conns", type=int, default=50)
     ap.add_argument("--idle", type=int, default=10000)
-    ap.add_argument("--only", default="hop,tls,idle")
+    ap.add_argument("--only", default="hop,tls,idle,capture")
     ap.add_argument("--json", default="/tmp/switchyard-scenarios.json")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -228,22 +245,37 @@ def main():
         core = subprocess.Popen(["taskset", "-c", "1", BINARY, "start", "--all", "--config", config, "--workers", "1",
                                  "--data-dir", os.path.join(work, "data")], env=env, stdout=log, stderr=log)
         started.append(core)
-        for port in (ORIGIN_PORT, DIRECT_PORT, HOP_PORT, TLS_PORT):
+        pids = {"direct": core.pid, "hop": core.pid, "tls": core.pid}
+        ports = [ORIGIN_PORT, DIRECT_PORT, HOP_PORT, TLS_PORT]
+        if "capture" in only:
+            config2 = os.path.join(work, "nocapture.yml")
+            with open(config2, "w") as f:
+                f.write(CONFIG_NOCAPTURE)
+            log2 = open(os.path.join(work, "core-nocapture.log"), "w")
+            core2 = subprocess.Popen(["taskset", "-c", "1", BINARY, "start", "--all", "--config", config2,
+                                      "--workers", "1", "--data-dir", os.path.join(work, "data2")],
+                                     env=env, stdout=log2, stderr=log2)
+            started.append(core2)
+            pids["nocapture"] = core2.pid
+            ports.append(NOCAPTURE_PORT)
+        for port in ports:
             if not wait_port(port):
-                sys.exit(f"scenarios: nothing listens on 127.0.0.1:{port}; see {work}/core.log")
+                sys.exit(f"scenarios: nothing listens on 127.0.0.1:{port}; see {work}/core*.log")
 
         targets = {"direct": f"http://127.0.0.1:{DIRECT_PORT}/"}
         if "hop" in only:
             targets["hop"] = f"http://127.0.0.1:{HOP_PORT}/"
         if "tls" in only:
             targets["tls"] = f"https://localhost:{TLS_PORT}/"
+        if "capture" in only:
+            targets["nocapture"] = f"http://127.0.0.1:{NOCAPTURE_PORT}/"
         runs = {name: [] for name in targets}
         names = list(targets)
         for r in range(args.rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
                 run_wrk(targets[name], args.conns, 1)  # warm-up
-                runs[name].append(measure(core.pid, targets[name], args.conns, args.duration))
+                runs[name].append(measure(pids[name], targets[name], args.conns, args.duration))
                 print(f"round {r + 1} {name}: {runs[name][-1]}", flush=True)
         summary = {}
         for name, values in runs.items():
@@ -252,8 +284,13 @@ def main():
                              "p99": [v["p99"] for v in values],
                              "errors": sum(v["errors"] for v in values)}
         result["http"] = summary
+        if "nocapture" in summary:
+            # direct has capture on: its cost relative to the same route without.
+            result["capture_on_vs_off"] = {
+                "rps": summary["direct"]["rps"] / summary["nocapture"]["rps"],
+                "cpu_us_per_req": summary["direct"]["cpu_us_per_req"] / summary["nocapture"]["cpu_us_per_req"]}
         for name in summary:
-            if name != "direct":
+            if name not in ("direct", "nocapture"):
                 result[f"{name}_vs_direct"] = {
                     "rps": summary[name]["rps"] / summary["direct"]["rps"],
                     "cpu_us_per_req": summary[name]["cpu_us_per_req"] / summary["direct"]["cpu_us_per_req"]}
