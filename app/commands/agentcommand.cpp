@@ -6,11 +6,14 @@
 #include "cli/exitcode.h"
 #include "cli/globaloptions.h"
 #include "commands/agentsession.h"
+#include "commands/apiclient.h"
 #include "commands/commands.h"
 #include "commands/configdefaults.h"
 #include "commands/headlessrunner.h"
 #include "commands/policyfilereloader.h"
 #include "common/textfile.h"
+#include "control/api/apipolicycheck.h"
+#include "control/endpointregistry.h"
 #include "model/endpointurl.h"
 #include "model/upstream.h"
 
@@ -152,6 +155,16 @@ int runAgent(Scheme scheme, QStringList args)
             return ExitInvalidInput;
         }
         endpoint.trafficPolicy = *text;
+        // Checked on its own here, as the agent API and a reload check it,
+        // so an embedded core never starts serving a policy it cannot run.
+        // Other endpoints are not known yet: a forward-internal target that
+        // is not online is a warning, which does not block.
+        const EndpointRegistry alone;
+        if (const auto invalid = ApiPolicyCheck::check(endpoint, *alone.snapshot(), nullptr)) {
+            const ApiResponse response = invalid->toResponse();
+            printError(ApiClient::errorText({response.status, response.body}, file));
+            return ExitInvalidInput;
+        }
     }
     if (parser.isSet("upstream-tls-verify"))
         verifyUpstream = verifyUpstream.value_or(true);

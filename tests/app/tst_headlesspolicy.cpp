@@ -21,6 +21,7 @@ private slots:
     void initTestCase();
     void demoConfigSaysHelloWorld();
     void httpCommandAppliesPolicyFile();
+    void httpCommandRefusesInvalidPolicyFile();
 
 private:
     static QString startAndWaitReady(QProcess &process, const QStringList &args, const QProcessEnvironment &env);
@@ -137,6 +138,30 @@ void TestHeadlessPolicy::httpCommandAppliesPolicyFile()
     QCOMPARE(c.readResponse().status, 451);
     c.close();
     terminate(process);
+}
+
+void TestHeadlessPolicy::httpCommandRefusesInvalidPolicyFile()
+{
+    // Both problems are reported with their positions, and no core starts
+    // (nothing is printed on stdout, no listener is opened).
+    const QString policy = writeFile("broken.yml", "on_http_request:\n"
+                                                   "  - expressions: [\"req.foo == 1\"]\n"
+                                                   "    actions:\n"
+                                                   "      - type: custom-respons\n");
+    const int url = freePort();
+    const CliRun run = runSwitchyard(
+        {"http", "9", "--url", QString("http://127.0.0.1:%1").arg(url), "--traffic-policy-file", policy,
+         "--api-addr", "127.0.0.1:0", "--edge-http", "127.0.0.1:0", "--edge-https", "127.0.0.1:0", "--data-dir",
+         m_home.path() + "/data-broken"},
+        isolatedEnvironment(m_home.path()));
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(policy + ":2:24: error: undefined field 'foo' of req"), qPrintable(run.err));
+    QVERIFY2(run.err.contains(policy + ":4:15: error: unknown action type 'custom-respons'; did you mean "
+                                       "'custom-response'?"),
+             qPrintable(run.err));
+    QCOMPARE(run.out, QString());
+    RawConnection c;
+    QVERIFY(!c.connectTo(url));
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessPolicy)
