@@ -5,7 +5,11 @@
 // port exits 3 and bad arguments get their exit codes and messages.
 #include "../core/data/l4/l4testsupport.h"
 #include "../support/opensslserver.h"
+#include "../support/rawhttpclient.h"
 #include "clirunner.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -136,6 +140,18 @@ void TestHeadlessTcp::tlsCommandPassesThrough()
     QVERIFY(probe.handshake);
     QCOMPARE(probe.peerPem, upstream.certificatePem());
     QVERIFY2(probe.reply.starts_with("HTTP/1.0 200 ok"), probe.reply.c_str());
+
+    // The relayed connection counts in the endpoint's metrics.
+    const QRegularExpressionMatch api = QRegularExpression("\nlistening api 127\\.0\\.0\\.1:(\\d+)\n").match(out);
+    QVERIFY2(api.hasMatch(), qPrintable(out));
+    const auto conns = [&] {
+        RawConnection c(api.captured(1).toInt());
+        c.send("GET /api/endpoints/tls HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        const RawResponse r = c.readResponse();
+        return QJsonDocument::fromJson(QByteArray::fromStdString(r.body)).object()["metrics"].toObject()["conns"].toObject();
+    };
+    QTRY_COMPARE(conns()["gauge"].toInteger(), 0);
+    QCOMPARE(conns()["count"].toInteger(), 1);
     terminate(process);
 }
 

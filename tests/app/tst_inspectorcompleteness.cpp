@@ -32,6 +32,7 @@ private slots:
     void forwardChainRules();
     void noRulesNoRecord();
     void connectionsCounted();
+    void tcpConnectionsCounted();
     void httpsReplay_data();
     void httpsReplay();
 
@@ -47,6 +48,7 @@ private:
     int m_edge = 0;
     int m_edgeTls = 0;
     int m_dedicated = 0;
+    int m_tcp = 0;
     std::string m_caFile;
 };
 
@@ -70,6 +72,7 @@ void TestInspectorCompleteness::initTestCase()
     m_edge = freePort();
     m_edgeTls = freePort();
     m_dedicated = freePort();
+    m_tcp = freePort();
     const QString config = m_home.path() + "/core.yml";
     QFile file(config);
     QVERIFY(file.open(QIODevice::WriteOnly));
@@ -125,12 +128,17 @@ void TestInspectorCompleteness::initTestCase()
                        "  - name: dedicated\n"
                        "    url: https://dedicated.localhost:%5\n"
                        "    upstream:\n"
-                       "      url: %4\n")
+                       "      url: %4\n"
+                       "  - name: relay\n"
+                       "    url: tcp://relay.localhost:%6\n"
+                       "    upstream:\n"
+                       "      url: tcp://127.0.0.1:%4\n")
                    .arg(m_api)
                    .arg(m_edge)
                    .arg(m_edgeTls)
                    .arg(m_origin->port())
                    .arg(m_dedicated)
+                   .arg(m_tcp)
                    .toUtf8());
     file.close();
     m_core.setProcessEnvironment(isolatedEnvironment(m_home.path()));
@@ -290,6 +298,35 @@ void TestInspectorCompleteness::connectionsCounted()
     QVERIFY(text.contains("# TYPE switchyard_connections_total counter\n"));
     QVERIFY(text.contains("# TYPE switchyard_connections_open gauge\n"));
     QCOMPARE(sample(text, "switchyard_connection_duration_seconds_count" + labels), double(count0 + 3));
+}
+
+void TestInspectorCompleteness::tcpConnectionsCounted()
+{
+    // tcp:// endpoints count their connections like HTTP ones: open while
+    // relayed, with a duration once closed.
+    const auto conns = [this] {
+        const RawResponse r = api("GET", "/api/endpoints/relay");
+        return QJsonDocument::fromJson(QByteArray::fromStdString(r.body)).object()["metrics"].toObject()["conns"].toObject();
+    };
+    QCOMPARE(conns()["gauge"].toInteger(), 0);
+    const qint64 count0 = conns()["count"].toInteger();
+    std::vector<std::unique_ptr<RawConnection>> open;
+    for (int i = 0; i < 2; ++i) {
+        auto c = std::make_unique<RawConnection>(m_tcp);
+        // An answer through the relay: the connection is admitted and dialed.
+        c->send("GET /status/200 HTTP/1.1\r\nHost: origin\r\n\r\n");
+        QCOMPARE(c->readResponse().status, 200);
+        open.push_back(std::move(c));
+    }
+    QCOMPARE(conns()["gauge"].toInteger(), 2);
+    QCOMPARE(conns()["count"].toInteger(), count0 + 2);
+    open.clear();
+    QTRY_COMPARE(conns()["gauge"].toInteger(), 0);
+    QCOMPARE(conns()["count"].toInteger(), count0 + 2);
+    QVERIFY(conns()["p50"].toInteger() > 0);
+    const QString text = QString::fromStdString(api("GET", "/metrics").body);
+    const QString labels = QString("{endpoint=\"tcp://relay.localhost:%1\",name=\"relay\"}").arg(m_tcp);
+    QCOMPARE(sample(text, "switchyard_connections_total" + labels), double(count0 + 2));
 }
 
 void TestInspectorCompleteness::httpsReplay_data()

@@ -258,18 +258,25 @@ Result<std::shared_ptr<TcpEndpointServer>> Engine::Impl::openTcpServer(const End
     EngineState *shared = &state;
     // The listener's own address is filled in once bound (conn.server_*).
     auto local = std::make_shared<asio::ip::tcp::endpoint>();
-    options.onTcpConnect = [shared, local](const asio::ip::tcp::endpoint &remote, const UpstreamTarget &chosen) {
+    options.onTcpConnect = [shared, local, url](const asio::ip::tcp::endpoint &remote, const UpstreamTarget &chosen) {
         const EndpointPtr member = shared->registry.snapshot()->endpoint(chosen.endpointId);
         if (!member)
             return TcpConnectDecision::close(); // went offline since the pool was set
         auto target = L4Gate::decide(*shared, *member, L4Gate::connectionInfo(remote, *local));
         if (!target)
             return TcpConnectDecision::close();
+        // For the endpoint's connection metrics, as HTTP connections count.
+        if (auto sink = shared->captureSink.load(std::memory_order_relaxed); sink && sink->enabled())
+            sink->connectionOpened(url, member->name);
         return TcpConnectDecision{TcpConnectDecision::Action::Allow, std::move(*target)};
     };
-    options.onConnectionDone = [url](const TcpConnectionReport &report) {
+    options.onConnectionDone = [shared, url](const TcpConnectionReport &report) {
         if (report.outcome == TcpConnectionReport::Outcome::DialFailed)
             std::fprintf(stderr, "switchyard: %s: closing the connection: %s\n", url.c_str(), report.error.c_str());
+        if (report.admitted)
+            if (auto sink = shared->captureSink.load(std::memory_order_relaxed))
+                sink->connectionClosed(
+                    url, std::chrono::duration_cast<std::chrono::nanoseconds>(report.duration).count());
     };
     std::vector<UpstreamTarget> members;
     for (const EndpointPtr &member : pool.members)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/engine/enginetlspassthrough.h"
 
+#include "data/engine/endpointconnectioncount.h"
 #include "data/engine/enginestate.h"
 #include "data/engine/l4gate.h"
 #include "data/engine/tlsterminationrelay.h"
@@ -35,8 +36,10 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
         socket.close(ec);
         return;
     }
+    auto counted = std::make_shared<EndpointConnectionCount>(m_state, pool->url.toString(), member->name);
     if (route->terminateTls) {
-        terminate(std::move(socket), std::move(consumed), *route, info.serverName, pool->url.toString());
+        terminate(std::move(socket), std::move(consumed), *route, info.serverName, pool->url.toString(),
+                  std::move(counted));
         return;
     }
     const UpstreamTarget *target = &route->target;
@@ -48,7 +51,8 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
     m_active.fetch_add(1);
     const std::string url = pool->url.toString();
     UpstreamDialer::dial(executor, target->host, target->port, dial,
-                         [self = shared_from_this(), client, url, consumed = std::move(consumed)](UpstreamDialer::Outcome outcome) mutable {
+                         [self = shared_from_this(), client, url, consumed = std::move(consumed),
+                          counted](UpstreamDialer::Outcome outcome) mutable {
                              if (!outcome.socket) {
                                  std::fprintf(stderr, "switchyard: %s: closing the connection: %s\n", url.c_str(),
                                               outcome.socket.message().c_str());
@@ -59,12 +63,13 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
                              }
                              Splice::start(std::move(*client), std::move(outcome.socket.value()), SpliceOptions{},
                                            std::move(consumed),
-                                           [self](const SpliceStats &) { self->m_active.fetch_sub(1); });
+                                           [self, counted](const SpliceStats &) { self->m_active.fetch_sub(1); });
                          });
 }
 
 void EngineTlsPassthrough::terminate(asio::ip::tcp::socket socket, std::string consumed, const L4Route &route,
-                                     const std::string &serverName, const std::string &url)
+                                     const std::string &serverName, const std::string &url,
+                                     std::shared_ptr<EndpointConnectionCount> counted)
 {
     auto context = m_state.terminations ? m_state.terminations->contextFor(*route.terminateTls, serverName)
                                         : Result<TlsTerminationContexts::ContextPtr>(makeError("the engine is not started"));
@@ -82,7 +87,7 @@ void EngineTlsPassthrough::terminate(asio::ip::tcp::socket socket, std::string c
     options.handshakeTimeout = m_state.options.limits.tlsHandshakeTimeout;
     m_active.fetch_add(1);
     TlsTerminationRelay::start(std::move(socket), std::move(consumed), std::move(*context), std::move(options),
-                               [self = shared_from_this()] { self->m_active.fetch_sub(1); });
+                               [self = shared_from_this(), counted] { self->m_active.fetch_sub(1); });
 }
 
 } // namespace switchyard

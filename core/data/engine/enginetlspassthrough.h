@@ -9,6 +9,8 @@
 
 namespace switchyard {
 
+class EndpointConnectionCount;
+
 struct EngineState;
 struct L4Route;
 
@@ -29,7 +31,9 @@ class EngineTlsPassthrough : public TlsPassthroughHandler, public std::enable_sh
 public:
     // `state` must outlive every connection it starts (they keep the
     // handler itself alive).
-    explicit EngineTlsPassthrough(EngineState &state) : m_state(state) {}
+    explicit EngineTlsPassthrough(EngineState &state)
+        : m_state(state)
+    {}
 
     void passthrough(asio::ip::tcp::socket socket, std::string consumed, std::shared_ptr<const EndpointPool> pool,
                      std::shared_ptr<const RoutingSnapshot> snapshot) override;
@@ -38,7 +42,8 @@ public:
 
 private:
     void terminate(asio::ip::tcp::socket socket, std::string consumed, const L4Route &route,
-                   const std::string &serverName, const std::string &url);
+                   const std::string &serverName, const std::string &url,
+                   std::shared_ptr<EndpointConnectionCount> counted);
 
     EngineState &m_state;
     std::atomic<std::size_t> m_roundRobin{0};

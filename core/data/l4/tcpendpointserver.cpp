@@ -41,6 +41,7 @@ public:
     void start()
     {
         std::error_code ignored;
+        m_started = std::chrono::steady_clock::now();
         m_report.remote = m_socket.remote_endpoint(ignored);
         std::optional<UpstreamTarget> member = m_server->nextMember();
         if (!member) {
@@ -57,6 +58,7 @@ public:
             if (decision.target)
                 m_report.target = std::move(*decision.target);
         }
+        m_report.admitted = true;
         m_dialer = UpstreamDialer::dial(m_executor, m_report.target.host, m_report.target.port,
                                         m_server->m_options.dial,
                                         [self = shared_from_this()](UpstreamDialer::Outcome outcome) {
@@ -117,6 +119,7 @@ private:
         m_dialer.reset();
         m_splice.reset();
         m_report.outcome = outcome;
+        m_report.duration = std::chrono::steady_clock::now() - m_started;
         m_server->connectionDone(m_id, m_report);
     }
 
@@ -125,6 +128,7 @@ private:
     asio::ip::tcp::socket m_socket;
     asio::any_io_executor m_executor;
     TcpConnectionReport m_report;
+    std::chrono::steady_clock::time_point m_started;
     std::shared_ptr<UpstreamDialer> m_dialer;
     std::shared_ptr<Splice> m_splice;
     bool m_ended = false;

@@ -14,6 +14,7 @@
 #include <asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -55,6 +56,10 @@ struct TcpConnectionReport
     UpstreamTarget target;
     std::string error;
     SpliceStats splice;
+    // onTcpConnect let it through (the engine counts it as an open
+    // connection of the endpoint from then until this report).
+    bool admitted = false;
+    std::chrono::steady_clock::duration duration{}; // accept to end
 };
 
 const char *toString(TcpConnectionReport::Outcome outcome);
