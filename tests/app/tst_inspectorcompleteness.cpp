@@ -223,6 +223,14 @@ void TestInspectorCompleteness::firedRulesAndLogs()
                                       {"path", "on_http_request[1].actions[1]"},
                                       {"metadata", QJsonObject{{"path", "/echo"}}}}};
     QCOMPARE(capture["logs"].toArray(), logs);
+
+    // The HAR export carries them as custom fields of the entry.
+    const RawResponse har = api("GET", "/api/requests/http?format=har&limit=1");
+    const QJsonArray entries =
+        QJsonDocument::fromJson(QByteArray::fromStdString(har.body)).object()["log"].toObject()["entries"].toArray();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.at(0).toObject()["_rules"].toArray(), expected);
+    QCOMPARE(entries.at(0).toObject()["_logs"].toArray(), logs);
 }
 
 void TestInspectorCompleteness::forwardChainRules()

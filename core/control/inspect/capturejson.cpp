@@ -39,8 +39,10 @@ QJsonObject headerMap(const CapturedExchange::Headers &headers)
     return out;
 }
 
-// The shapes the API shows (and the store keeps): fired rules and log entries.
-QJsonArray firedRulesJson(const std::vector<PolicyFiredRule> &rules)
+} // namespace
+
+// The shapes the API shows: fired rules and log entries.
+QJsonArray CaptureJson::firedRulesJson(const std::vector<PolicyFiredRule> &rules)
 {
     QJsonArray out;
     for (const PolicyFiredRule &rule : rules) {
@@ -58,7 +60,7 @@ QJsonArray firedRulesJson(const std::vector<PolicyFiredRule> &rules)
     return out;
 }
 
-QJsonArray logsJson(const std::vector<PolicyLogEntry> &logs)
+QJsonArray CaptureJson::logsJson(const std::vector<PolicyLogEntry> &logs)
 {
     QJsonArray out;
     for (const PolicyLogEntry &entry : logs) {
@@ -70,6 +72,8 @@ QJsonArray logsJson(const std::vector<PolicyLogEntry> &logs)
     }
     return out;
 }
+
+namespace {
 
 std::string head(std::string firstLine, const CapturedExchange::Headers &headers)
 {

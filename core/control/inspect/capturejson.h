@@ -3,6 +3,7 @@
 
 #include "control/inspect/capturerecord.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <optional>
@@ -22,6 +23,10 @@ public:
     // captured body prefix).
     static std::string rawRequest(const CapturedExchange &exchange);
     static std::string rawResponse(const CapturedExchange &exchange);
+    // The rules that fired and the `log` entries, as the API (and the HAR
+    // export's `_rules`/`_logs`) shows them.
+    static QJsonArray firedRulesJson(const std::vector<PolicyFiredRule> &rules);
+    static QJsonArray logsJson(const std::vector<PolicyLogEntry> &logs);
     // RFC 3339 UTC with microseconds and a trailing Z.
     static std::string timestamp(std::chrono::system_clock::time_point time);
 };

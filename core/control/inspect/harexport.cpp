@@ -137,6 +137,10 @@ QJsonObject HarExport::entry(const CaptureRecord &record)
         entry.insert("_errorCode", qs(e.errorCode));
     if (!record.replayOf.empty())
         entry.insert("_replayOf", qs(record.replayOf));
+    if (!e.firedRules.empty())
+        entry.insert("_rules", CaptureJson::firedRulesJson(e.firedRules));
+    if (!e.logs.empty())
+        entry.insert("_logs", CaptureJson::logsJson(e.logs));
     return entry;
 }
 
