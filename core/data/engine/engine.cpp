@@ -21,6 +21,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <future>
@@ -55,8 +56,9 @@ struct Engine::Impl
     std::map<std::string, std::shared_ptr<Listener>> dedicated; // "scheme|host|port"
     std::map<std::string, std::shared_ptr<TcpEndpointServer>> tcpServers; // by public tcp:// URL
     std::uint64_t reconciledGeneration = 0;
-    bool started = false;
-    bool stopped = false;
+    // Read by the API thread's reconcile poll as well as the caller's.
+    std::atomic<bool> started{false};
+    std::atomic<bool> stopped{false};
 
     asio::io_context &chooseWorker()
     {
