@@ -26,16 +26,17 @@ inline Endpoint policyEndpoint(const std::string &url, int upstreamPort, const s
     return e;
 }
 
-// A started engine (two workers, plain HTTP edge only) with `runtime` as
-// its policy hook; null with `error` set when it does not start.
+// A started engine (plain HTTP edge only) with `runtime` as its policy
+// hook; null with `error` set when it does not start.
 inline std::unique_ptr<Engine> startPolicyEngine(EndpointRegistry &registry,
-                                                 std::shared_ptr<PolicyRuntime> runtime, std::string &error)
+                                                 std::shared_ptr<PolicyRuntime> runtime, std::string &error,
+                                                 std::size_t workers = 2)
 {
     EngineOptions options;
     options.apiAddr.clear();
     options.edgeHttps.clear();
     options.edgeHttp = "127.0.0.1:0";
-    options.workers = 2;
+    options.workers = workers;
     auto engine = std::make_unique<Engine>(registry, options);
     engine->setPolicyHook(std::move(runtime));
     const auto started = engine->start();

@@ -3,6 +3,7 @@
 // on one worker, real sockets on 127.0.0.1 and a testorigin upstream. The
 // call goes to internal endpoints in process (their policy, then their
 // upstream); its result feeds later actions; errors follow on_error.
+#include "../../../support/policytestengine.h"
 #include "../../../support/rawhttpclient.h"
 
 #include "control/endpointregistry.h"
@@ -154,15 +155,10 @@ void TestHttpRequestAction::initTestCase()
     const auto applied = m_registry.apply(change);
     QVERIFY2(applied.ok(), applied.ok() ? "" : applied.message().c_str());
 
-    EngineOptions options;
-    options.apiAddr.clear();
-    options.edgeHttps.clear();
-    options.edgeHttp = "127.0.0.1:0";
-    options.workers = 1;
-    m_engine = std::make_unique<Engine>(m_registry, options);
-    m_engine->setPolicyHook(std::make_shared<PolicyRuntime>(m_registry));
-    const auto started = m_engine->start();
-    QVERIFY2(started.ok(), started.ok() ? "" : started.message().c_str());
+    // One worker: the concurrency test shows a call never blocks it.
+    std::string error;
+    m_engine = test::startPolicyEngine(m_registry, std::make_shared<PolicyRuntime>(m_registry), error, 1);
+    QVERIFY2(m_engine, error.c_str());
     m_http = m_engine->edgeHttpPort();
     QVERIFY(m_http > 0);
 }
