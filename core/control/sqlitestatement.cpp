@@ -76,6 +76,12 @@ SqliteStatement &SqliteStatement::bind(int index, std::string_view text)
     return *this;
 }
 
+SqliteStatement &SqliteStatement::bindUncopied(int index, std::string_view text)
+{
+    noteBind(sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
+    return *this;
+}
+
 SqliteStatement &SqliteStatement::bind(int index, std::int64_t value)
 {
     noteBind(sqlite3_bind_int64(m_stmt, index, value));

@@ -31,6 +31,9 @@ public:
 
     // Parameters are 1-based, as in SQL's `?1`. Text is copied.
     SqliteStatement &bind(int index, std::string_view text);
+    // Like bind(text) without SQLite's copy: `text` must stay alive and
+    // unchanged until the statement has run (for large values).
+    SqliteStatement &bindUncopied(int index, std::string_view text);
     SqliteStatement &bind(int index, std::int64_t value);
     SqliteStatement &bind(int index, bool value);
 

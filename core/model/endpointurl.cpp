@@ -4,6 +4,8 @@
 #include "model/hostname.h"
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 
 namespace switchyard {
 
@@ -165,12 +167,28 @@ Result<Binding> EndpointUrl::resolveBinding(const EndpointUrl &url, std::optiona
 
 std::string EndpointUrl::toString() const
 {
-    std::string out(switchyard::toString(m_scheme));
-    out += "://";
-    out += bracketedHost();
-    if (m_port != 0 && m_port != defaultPort(m_scheme))
-        out += ':' + std::to_string(m_port);
+    std::string out;
+    appendTo(out);
     return out;
+}
+
+void EndpointUrl::appendTo(std::string &out) const
+{
+    out += switchyard::toString(m_scheme);
+    out += "://";
+    const bool ipv6 = m_host.find(':') != std::string::npos;
+    if (ipv6)
+        out += '[';
+    out += m_host;
+    if (ipv6)
+        out += ']';
+    if (m_port != 0 && m_port != defaultPort(m_scheme)) {
+        char digits[8];
+        const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), m_port);
+        (void)ec;
+        out += ':';
+        out.append(digits, end);
+    }
 }
 
 std::string EndpointUrl::bracketedHost() const

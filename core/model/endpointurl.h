@@ -45,6 +45,8 @@ public:
     // Canonical text: "scheme://host[:port]", the port left out when it is
     // the scheme's default. Round-trips through parse().
     std::string toString() const;
+    // The same, appended to `out` (no allocation when it has room).
+    void appendTo(std::string &out) const;
     // "host:port" with the effective port (IPv6 in brackets), as the API's
     // `hostport`; just the host for a public tcp URL awaiting a free port.
     std::string hostPort() const;

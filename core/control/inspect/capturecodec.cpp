@@ -2,6 +2,7 @@
 #include "control/inspect/capturecodec.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace switchyard {
 
@@ -13,18 +14,23 @@ enum Flags : unsigned {
     ResponseTruncated = 1u << 2,
 };
 
+// Writes into a region reserved up front (encodedBound), so each field is a
+// plain store rather than a capacity check per byte.
 class Writer
 {
 public:
-    explicit Writer(std::size_t expected) { m_out.reserve(expected); }
+    explicit Writer(char *out)
+        : m_begin(out)
+        , m_out(out)
+    {}
 
     void unsignedInt(std::uint64_t value)
     {
         while (value >= 0x80) {
-            m_out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+            *m_out++ = static_cast<char>((value & 0x7f) | 0x80);
             value >>= 7;
         }
-        m_out.push_back(static_cast<char>(value));
+        *m_out++ = static_cast<char>(value);
     }
     void signedInt(std::int64_t value)
     {
@@ -33,7 +39,9 @@ public:
     void bytes(std::string_view text)
     {
         unsignedInt(text.size());
-        m_out.append(text);
+        if (!text.empty())
+            std::memcpy(m_out, text.data(), text.size());
+        m_out += text.size();
     }
     void headers(const CapturedExchange::Headers &list)
     {
@@ -43,11 +51,12 @@ public:
             bytes(value);
         }
     }
-    void raw(unsigned char byte) { m_out.push_back(static_cast<char>(byte)); }
-    std::string take() { return std::move(m_out); }
+    void raw(unsigned char byte) { *m_out++ = static_cast<char>(byte); }
+    std::size_t written() const { return static_cast<std::size_t>(m_out - m_begin); }
 
 private:
-    std::string m_out;
+    char *m_begin;
+    char *m_out;
 };
 
 class Reader
@@ -123,25 +132,61 @@ private:
     bool m_ok = true;
 };
 
-std::size_t headerBytes(const CapturedExchange::Headers &list)
+// Upper bounds of the encoded sizes: a varint takes at most 10 bytes.
+constexpr std::size_t MaxVarint = 10;
+
+std::size_t bytesBound(std::string_view text)
 {
-    std::size_t size = 2;
+    return MaxVarint + text.size();
+}
+
+std::size_t headersBound(const CapturedExchange::Headers &list)
+{
+    std::size_t size = MaxVarint;
     for (const auto &[name, value] : list)
-        size += name.size() + value.size() + 4;
+        size += bytesBound(name) + bytesBound(value);
+    return size;
+}
+
+std::size_t encodedBound(const CapturedExchange &e)
+{
+    std::size_t size = 1 + 12 * MaxVarint;
+    for (std::string_view text : {std::string_view(e.clientAddress), std::string_view(e.endpointName),
+                                  std::string_view(e.endpointUrl), std::string_view(e.accountId),
+                                  std::string_view(e.method), std::string_view(e.target),
+                                  std::string_view(e.requestProto), std::string_view(e.requestBody),
+                                  std::string_view(e.reason), std::string_view(e.responseProto),
+                                  std::string_view(e.responseBody), std::string_view(e.errorCode)})
+        size += bytesBound(text);
+    for (const std::string &url : e.chain)
+        size += bytesBound(url);
+    size += headersBound(e.requestHeaders) + headersBound(e.responseHeaders);
+    for (const PolicyFiredRule &rule : e.firedRules) {
+        size += bytesBound(rule.endpoint) + bytesBound(rule.name) + 3 * MaxVarint;
+        for (const std::string &action : rule.actions)
+            size += bytesBound(action);
+    }
+    for (const PolicyLogEntry &log : e.logs)
+        size += bytesBound(log.path) + bytesBound(log.endpoint) + headersBound(log.metadata);
     return size;
 }
 
 } // namespace
 
-std::string CaptureCodec::encode(const CapturedExchange &e)
+std::string CaptureCodec::encode(const CapturedExchange &exchange)
 {
-    std::size_t expected = 96 + e.clientAddress.size() + e.endpointName.size() + e.endpointUrl.size() +
-                           e.accountId.size() + e.method.size() + e.target.size() + e.requestBody.size() +
-                           e.reason.size() + e.responseBody.size() + e.errorCode.size() +
-                           headerBytes(e.requestHeaders) + headerBytes(e.responseHeaders);
-    for (const std::string &url : e.chain)
-        expected += url.size() + 2;
-    Writer w(expected);
+    std::string out;
+    appendTo(exchange, out);
+    return out;
+}
+
+std::size_t CaptureCodec::appendTo(const CapturedExchange &e, std::string &out)
+{
+    const std::size_t start = out.size();
+    // resize() zero-fills the bound once (a memset of about a kilobyte);
+    // cheaper than growing the string field by field.
+    out.resize(start + encodedBound(e));
+    Writer w(out.data() + start);
     w.raw(Version);
     w.signedInt(std::chrono::duration_cast<std::chrono::microseconds>(e.start.time_since_epoch()).count());
     w.signedInt(e.upstreamConnectedNs);
@@ -191,7 +236,8 @@ std::string CaptureCodec::encode(const CapturedExchange &e)
         w.bytes(log.endpoint);
         w.headers(log.metadata);
     }
-    return w.take();
+    out.resize(start + w.written());
+    return w.written();
 }
 
 std::optional<CapturedExchange> CaptureCodec::decode(std::string_view data)

@@ -22,6 +22,9 @@ public:
     static constexpr unsigned char Version = 1;
 
     static std::string encode(const CapturedExchange &exchange);
+    // Appends the encoding to `out` (which keeps its capacity between calls,
+    // so a warm buffer allocates nothing); returns the bytes appended.
+    static std::size_t appendTo(const CapturedExchange &exchange, std::string &out);
     static std::optional<CapturedExchange> decode(std::string_view data);
 };
 

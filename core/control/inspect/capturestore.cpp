@@ -17,6 +17,8 @@ constexpr int BusyTimeoutMs = 5000;
 constexpr std::int64_t SchemaVersion = 2;
 
 constexpr std::string_view IdPrefix = "req_";
+constexpr std::size_t IdLength = 30; // "req_" + 26
+constexpr std::size_t MaxVarintBytes = 10;
 
 // Version 2: one row per segment of records (version 1 had a row per
 // record, as JSON).
@@ -38,6 +40,16 @@ void putVarint(std::string &out, std::uint64_t value)
         value >>= 7;
     }
     out.push_back(static_cast<char>(value));
+}
+
+std::size_t varintSize(std::uint64_t value)
+{
+    std::size_t size = 1;
+    while (value >= 0x80) {
+        value >>= 7;
+        ++size;
+    }
+    return size;
 }
 
 bool getVarint(std::string_view &in, std::uint64_t &value)
@@ -124,7 +136,11 @@ CaptureStore::CaptureStore(SqliteDatabase writer, SqliteDatabase reader, Options
     , m_salt(IdGenerator::make("").substr(0, IdGenerator::RandomLength - IdGenerator::SequenceLength))
 {}
 
-CaptureStore::~CaptureStore() = default;
+CaptureStore::~CaptureStore()
+{
+    const std::lock_guard lock(m_writeMutex);
+    (void)persistLocked();
+}
 
 Result<std::unique_ptr<CaptureStore>> CaptureStore::open(const std::string &path, Options options)
 {
@@ -168,34 +184,50 @@ Result<void> CaptureStore::load()
             return row.error();
         if (!*row)
             break;
-        Segment segment{rows->columnInt(0), rows->columnInt(1), static_cast<std::uint64_t>(rows->columnInt(2))};
+        Segment segment{rows->columnInt(0), rows->columnInt(1), static_cast<std::uint64_t>(rows->columnInt(2)), {}};
         m_segments.push_back(segment);
         m_bytes += segment.size;
         m_nextSeq = segment.first + segment.count;
     }
-    if (auto retention = applyRetention(); !retention)
-        return retention;
+    m_dropBefore = m_segments.empty() ? m_nextSeq : m_segments.front().first;
+    applyRetention();
+    if (auto persisted = persistLocked(); !persisted)
+        return persisted;
     publishVisible();
     return {};
 }
 
 Result<void> CaptureStore::insert(std::vector<CaptureRecord> &records)
 {
+    std::vector<std::string> encoded;
+    encoded.reserve(records.size());
+    std::vector<EncodedRecord> batch;
+    batch.reserve(records.size());
+    for (const CaptureRecord &record : records) {
+        encoded.push_back(record.encoded.empty() ? CaptureCodec::encode(record.exchange) : record.encoded);
+        batch.push_back({encoded.back(), record.replayOf});
+    }
+    auto first = insertEncoded(batch);
+    if (!first)
+        return first.error();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        records[i].seq = *first + static_cast<std::int64_t>(i);
+        records[i].id = idFor(records[i].seq);
+    }
+    return {};
+}
+
+std::string CaptureStore::idFor(std::int64_t seq) const
+{
+    return IdGenerator::makeSequenced(IdPrefix, static_cast<std::uint64_t>(seq), m_salt);
+}
+
+Result<std::int64_t> CaptureStore::insertEncoded(const std::vector<EncodedRecord> &records)
+{
     const std::lock_guard lock(m_writeMutex);
+    const std::int64_t first = m_nextSeq;
     if (records.empty())
-        return {};
-    if (auto begin = m_writer.exec("BEGIN IMMEDIATE"); !begin)
-        return begin;
-    const std::deque<Segment> segments = m_segments;
-    const std::uint64_t bytes = m_bytes;
-    const std::int64_t nextSeq = m_nextSeq;
-    const auto rollback = [&](Result<void> failure) {
-        (void)m_writer.exec("ROLLBACK");
-        m_segments = segments;
-        m_bytes = bytes;
-        m_nextSeq = nextSeq;
-        return failure;
-    };
+        return first;
     // Small enough that size retention can always get under its budget by
     // dropping whole segments.
     const std::uint64_t segmentBytes =
@@ -203,77 +235,138 @@ Result<void> CaptureStore::insert(std::vector<CaptureRecord> &records)
     auto begin = records.begin();
     std::uint64_t pending = 0;
     for (auto it = records.begin(); it != records.end(); ++it) {
-        const std::uint64_t size = it->exchange.requestBody.size() + it->exchange.responseBody.size() + 512;
+        const std::uint64_t size = it->exchange.size() + 64;
         if (it != begin && (static_cast<std::size_t>(it - begin) >= SegmentRecords || pending + size > segmentBytes)) {
-            if (auto inserted = insertSegment(begin, it); !inserted)
-                return rollback(std::move(inserted));
+            addSegment(begin, it);
             begin = it;
             pending = 0;
         }
         pending += size;
     }
-    if (auto inserted = insertSegment(begin, records.end()); !inserted)
-        return rollback(std::move(inserted));
-    if (auto retention = applyRetention(); !retention)
-        return rollback(std::move(retention));
-    if (auto commit = m_writer.exec("COMMIT"); !commit)
-        return rollback(std::move(commit));
+    addSegment(begin, records.end());
+    applyRetention();
     publishVisible();
-    return {};
+    const auto now = std::chrono::steady_clock::now();
+    if (m_pendingBytes >= std::min<std::uint64_t>(PendingBytes, m_options.maxBytes) ||
+        now - m_lastPersist >= m_options.persistInterval) {
+        if (auto persisted = persistLocked(); !persisted)
+            return persisted.error();
+    }
+    return first;
 }
 
-Result<void> CaptureStore::insertSegment(std::vector<CaptureRecord>::iterator begin,
-                                         std::vector<CaptureRecord>::iterator end)
+void CaptureStore::addSegment(std::vector<EncodedRecord>::const_iterator begin,
+                              std::vector<EncodedRecord>::const_iterator end)
 {
+    const std::int64_t first = m_nextSeq;
+    auto data = std::make_shared<std::string>();
+    std::size_t size = 0;
+    for (auto it = begin; it != end; ++it)
+        size += 2 * MaxVarintBytes + IdLength + it->replayOf.size() + it->exchange.size();
+    data->reserve(size);
+    for (auto it = begin; it != end; ++it) {
+        const std::string id = idFor(m_nextSeq++);
+        putVarint(*data, varintSize(id.size()) + id.size() + varintSize(it->replayOf.size()) + it->replayOf.size() +
+                             it->exchange.size());
+        putVarint(*data, id.size());
+        *data += id;
+        putVarint(*data, it->replayOf.size());
+        *data += it->replayOf;
+        *data += it->exchange;
+    }
+    Segment segment{first, m_nextSeq - first, data->size() + 64, std::move(data)};
+    m_bytes += segment.size;
+    m_pendingBytes += segment.size;
+    m_segments.push_back(std::move(segment));
+}
+
+Result<void> CaptureStore::persist()
+{
+    const std::lock_guard lock(m_writeMutex);
+    return persistLocked();
+}
+
+Result<void> CaptureStore::persistLocked()
+{
+    m_lastPersist = std::chrono::steady_clock::now();
+    const bool anyPending = std::any_of(m_segments.begin(), m_segments.end(), [](const Segment &s) { return s.data; });
+    if (!anyPending && m_deleteBefore <= m_deleted)
+        return {};
+    if (auto begin = m_writer.exec("BEGIN IMMEDIATE"); !begin)
+        return dropPending(begin);
+    if (m_deleteBefore > m_deleted) {
+        auto cut = SqliteStatement::prepare(m_writer.handle(), "DELETE FROM capture_segments WHERE first < ?1");
+        if (!cut)
+            return dropPending(cut.error());
+        cut->bind(1, m_deleteBefore);
+        if (auto run = cut->run(); !run)
+            return dropPending(run);
+    }
     if (!m_insert) {
         auto prepared = SqliteStatement::prepare(
             m_writer.handle(), "INSERT INTO capture_segments (first, count, size, data) VALUES (?1, ?2, ?3, ?4)");
         if (!prepared)
-            return prepared.error();
+            return dropPending(prepared.error());
         m_insert.emplace(std::move(*prepared));
     }
-    const std::int64_t first = m_nextSeq;
-    std::string data;
-    std::string record;
-    for (auto it = begin; it != end; ++it) {
-        it->seq = m_nextSeq++;
-        it->id = IdGenerator::makeSequenced(IdPrefix, static_cast<std::uint64_t>(it->seq), m_salt);
-        record.clear();
-        putVarint(record, it->id.size());
-        record += it->id;
-        putVarint(record, it->replayOf.size());
-        record += it->replayOf;
-        if (it->encoded.empty())
-            record += CaptureCodec::encode(it->exchange);
-        else
-            record += it->encoded;
-        putVarint(data, record.size());
-        data += record;
+    for (const Segment &segment : m_segments) {
+        if (!segment.data)
+            continue;
+        m_insert->bind(1, segment.first)
+            .bind(2, segment.count)
+            .bind(3, static_cast<std::int64_t>(segment.size))
+            .bindUncopied(4, std::string_view(*segment.data));
+        auto run = m_insert->run();
+        // The statement no longer points into the segment once reset.
+        m_insert->reset();
+        if (!run)
+            return dropPending(run);
     }
-    const Segment segment{first, m_nextSeq - first, data.size() + 64};
-    m_insert->reset();
-    m_insert->bind(1, first)
-        .bind(2, segment.count)
-        .bind(3, static_cast<std::int64_t>(segment.size))
-        .bind(4, std::string_view(data));
-    if (auto run = m_insert->run(); !run)
-        return run;
-    m_segments.push_back(segment);
-    m_bytes += segment.size;
+    if (auto commit = m_writer.exec("COMMIT"); !commit)
+        return dropPending(commit);
+    m_deleted = m_deleteBefore;
+    {
+        // Readers find them in SQLite from now on.
+        const std::lock_guard pending(m_pendingMutex);
+        for (Segment &segment : m_segments)
+            segment.data.reset();
+        m_pendingView.clear();
+    }
+    m_pendingBytes = 0;
     return {};
 }
 
-Result<void> CaptureStore::dropOldest()
+Result<void> CaptureStore::dropPending(Result<void> failure)
 {
-    auto cut = SqliteStatement::prepare(m_writer.handle(), "DELETE FROM capture_segments WHERE first = ?1");
-    if (!cut)
-        return cut.error();
-    cut->bind(1, m_segments.front().first);
-    if (auto run = cut->run(); !run)
-        return run;
-    m_bytes -= std::min(m_segments.front().size, m_bytes);
+    (void)m_writer.exec("ROLLBACK");
+    // What could not be written is gone: keeping it would let memory grow
+    // while the disk stays full.
+    const std::lock_guard pending(m_pendingMutex);
+    std::erase_if(m_segments, [this](const Segment &segment) {
+        if (segment.data)
+            m_bytes -= std::min(segment.size, m_bytes);
+        return segment.data != nullptr;
+    });
+    m_pendingView.clear();
+    m_pendingBytes = 0;
+    if (!m_segments.empty())
+        m_dropBefore = std::max(m_dropBefore, m_segments.front().first);
+    else
+        m_dropBefore = m_nextSeq;
+    publishVisibleLocked();
+    return failure;
+}
+
+void CaptureStore::dropOldest()
+{
+    const Segment &front = m_segments.front();
+    m_bytes -= std::min(front.size, m_bytes);
+    if (front.data)
+        m_pendingBytes -= std::min(front.size, m_pendingBytes);
+    else
+        m_deleteBefore = std::max(m_deleteBefore, front.first + front.count);
+    m_dropBefore = front.first + front.count;
     m_segments.pop_front();
-    return {};
 }
 
 std::int64_t CaptureStore::firstVisibleSeq() const
@@ -281,29 +374,42 @@ std::int64_t CaptureStore::firstVisibleSeq() const
     if (m_segments.empty())
         return m_nextSeq;
     const auto keep = static_cast<std::int64_t>(m_options.maxRecords);
-    return std::max(m_segments.front().first, m_nextSeq - keep);
+    return std::max({m_segments.front().first, m_dropBefore, m_nextSeq - keep});
 }
 
-Result<void> CaptureStore::applyRetention()
+void CaptureStore::applyRetention()
 {
     // Segments none of whose records is among the newest maxRecords.
     while (!m_segments.empty() && m_segments.front().first + m_segments.front().count <= firstVisibleSeq())
-        if (auto dropped = dropOldest(); !dropped)
-            return dropped;
+        dropOldest();
     while (!m_segments.empty() && m_bytes > m_options.maxBytes)
-        if (auto dropped = dropOldest(); !dropped)
-            return dropped;
-    return {};
+        dropOldest();
 }
 
 void CaptureStore::publishVisible()
 {
-    const std::int64_t first = firstVisibleSeq();
-    m_firstVisible.store(first);
-    m_visible.store(m_segments.empty() ? 0 : m_nextSeq - first);
+    const std::lock_guard pending(m_pendingMutex);
+    publishVisibleLocked();
 }
 
-Result<std::vector<CaptureRecord>> CaptureStore::decodeSegment(std::int64_t first, const std::string &data) const
+void CaptureStore::publishVisibleLocked()
+{
+    const std::int64_t first = firstVisibleSeq();
+    m_firstVisible.store(first);
+    m_visible.store(m_segments.empty() ? 0 : m_segments.back().first + m_segments.back().count - first);
+    m_pendingView.clear();
+    for (const Segment &segment : m_segments)
+        if (segment.data)
+            m_pendingView.push_back({segment.first, segment.data});
+}
+
+std::vector<CaptureStore::PendingSegment> CaptureStore::pendingSnapshot() const
+{
+    const std::lock_guard pending(m_pendingMutex);
+    return m_pendingView;
+}
+
+Result<std::vector<CaptureRecord>> CaptureStore::decodeSegment(std::int64_t first, std::string_view data) const
 {
     auto parts = splitSegment(data);
     if (!parts)
@@ -324,24 +430,37 @@ Result<std::vector<CaptureRecord>> CaptureStore::decodeSegment(std::int64_t firs
 
 Result<std::vector<CaptureRecord>> CaptureStore::list(std::size_t limit, const std::string &endpoint) const
 {
+    std::vector<CaptureRecord> out;
+    const auto take = [&](std::int64_t first, std::string_view data) -> Result<void> {
+        auto records = decodeSegment(first, data);
+        if (!records)
+            return records.error();
+        for (auto it = records->rbegin(); it != records->rend() && out.size() < limit; ++it)
+            if (endpoint.empty() || it->exchange.endpointName == endpoint || it->exchange.endpointUrl == endpoint)
+                out.push_back(std::move(*it));
+        return {};
+    };
+    // The newest are still in memory; SQLite has everything before them
+    // (a segment is dropped from memory only once its commit is visible).
+    const std::vector<PendingSegment> pending = pendingSnapshot();
+    for (auto it = pending.rbegin(); it != pending.rend() && out.size() < limit; ++it)
+        if (auto taken = take(it->first, *it->data); !taken)
+            return taken.error();
+    const std::int64_t persistedBefore = pending.empty() ? INT64_MAX : pending.front().first;
     const std::lock_guard lock(m_readMutex);
-    auto statement =
-        SqliteStatement::prepare(m_reader.handle(), "SELECT first, data FROM capture_segments ORDER BY first DESC");
+    auto statement = SqliteStatement::prepare(
+        m_reader.handle(), "SELECT first, data FROM capture_segments WHERE first < ?1 ORDER BY first DESC");
     if (!statement)
         return statement.error();
-    std::vector<CaptureRecord> out;
+    statement->bind(1, persistedBefore);
     while (out.size() < limit) {
         auto row = statement->step();
         if (!row)
             return row.error();
         if (!*row)
             break;
-        auto records = decodeSegment(statement->columnInt(0), statement->columnText(1));
-        if (!records)
-            return records.error();
-        for (auto it = records->rbegin(); it != records->rend() && out.size() < limit; ++it)
-            if (endpoint.empty() || it->exchange.endpointName == endpoint || it->exchange.endpointUrl == endpoint)
-                out.push_back(std::move(*it));
+        if (auto taken = take(statement->columnInt(0), statement->columnText(1)); !taken)
+            return taken.error();
     }
     return out;
 }
@@ -351,6 +470,19 @@ Result<std::optional<CaptureRecord>> CaptureStore::get(const std::string &id) co
     const auto seq = IdGenerator::sequenceOf(id, IdPrefix);
     if (!seq || static_cast<std::int64_t>(*seq) < m_firstVisible.load())
         return std::optional<CaptureRecord>();
+    const auto find = [&](std::int64_t first, std::string_view data) -> Result<std::optional<CaptureRecord>> {
+        auto records = decodeSegment(first, data);
+        if (!records)
+            return records.error();
+        for (CaptureRecord &record : *records)
+            if (record.id == id)
+                return std::optional<CaptureRecord>(std::move(record));
+        return std::optional<CaptureRecord>();
+    };
+    const std::vector<PendingSegment> pending = pendingSnapshot();
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it)
+        if (it->first <= static_cast<std::int64_t>(*seq))
+            return find(it->first, *it->data);
     const std::lock_guard lock(m_readMutex);
     auto statement = SqliteStatement::prepare(
         m_reader.handle(), "SELECT first, data FROM capture_segments WHERE first <= ?1 ORDER BY first DESC LIMIT 1");
@@ -362,13 +494,7 @@ Result<std::optional<CaptureRecord>> CaptureStore::get(const std::string &id) co
         return row.error();
     if (!*row)
         return std::optional<CaptureRecord>();
-    auto records = decodeSegment(statement->columnInt(0), statement->columnText(1));
-    if (!records)
-        return records.error();
-    for (CaptureRecord &record : *records)
-        if (record.id == id)
-            return std::optional<CaptureRecord>(std::move(record));
-    return std::optional<CaptureRecord>();
+    return find(statement->columnInt(0), statement->columnText(1));
 }
 
 Result<void> CaptureStore::clear()
@@ -380,6 +506,9 @@ Result<void> CaptureStore::clear()
     // later exchange.
     m_segments.clear();
     m_bytes = 0;
+    m_pendingBytes = 0;
+    m_dropBefore = m_nextSeq;
+    m_deleteBefore = m_deleted = m_nextSeq;
     publishVisible();
     return {};
 }

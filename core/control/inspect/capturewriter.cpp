@@ -57,18 +57,18 @@ std::uint64_t CaptureWriter::failedWrites() const
 
 void CaptureWriter::run()
 {
+    std::vector<CaptureStore::EncodedRecord> records;
     while (true) {
         const auto started = std::chrono::steady_clock::now();
-        auto batch = m_queue.takeAll(std::chrono::milliseconds(200));
+        CaptureBatch batch = m_queue.take(std::chrono::milliseconds(200));
         bool stop = false;
-        std::vector<CaptureRecord> records;
-        records.reserve(batch.size());
+        records.clear();
         {
             const std::lock_guard lock(m_mutex);
             stop = m_stop;
             m_taken += batch.size();
-            for (std::string &encoded : batch) {
-                CaptureRecord record;
+            for (std::string_view encoded : batch.records()) {
+                CaptureStore::EncodedRecord record{encoded, {}};
                 if (!m_replays.empty()) {
                     // Rare (a replay is pending): only then is it worth
                     // decoding for the client address.
@@ -79,11 +79,12 @@ void CaptureWriter::run()
                         m_replays.erase(it);
                     }
                 }
-                record.encoded = std::move(encoded);
                 records.push_back(std::move(record));
             }
         }
-        const bool ok = records.empty() || m_store.insert(records).ok();
+        const bool ok = records.empty() || m_store.insertEncoded(records).ok();
+        const bool taken = !batch.empty();
+        m_queue.recycle(std::move(batch));
         {
             const std::lock_guard lock(m_mutex);
             m_written += records.size();
@@ -91,9 +92,9 @@ void CaptureWriter::run()
                 m_failed += records.size();
         }
         m_progress.notify_all();
-        if (stop && batch.empty())
+        if (stop && !taken)
             return;
-        if (!batch.empty()) {
+        if (taken) {
             std::unique_lock lock(m_mutex);
             m_wake.wait_until(lock, started + BatchInterval, [this] { return m_stop || m_flushWanted; });
             m_flushWanted = false;

@@ -41,7 +41,6 @@ void reset(CapturedExchange &c)
     c.endpointName.clear();
     c.endpointUrl.clear();
     c.accountId.clear();
-    c.chain.clear();
     c.requestBody.clear();
     c.requestBodyTruncated = false;
     c.requestBytes = 0;
@@ -104,9 +103,11 @@ void HttpProxySession::captureRoute(const Endpoint &routed, const HttpPolicyDeci
         return;
     CapturedExchange &c = *m_capture;
     c.endpointName.assign(routed.name);
-    c.endpointUrl = routed.url.toString();
+    c.endpointUrl.clear();
+    routed.url.appendTo(c.endpointUrl);
     c.accountId.assign(routed.accountId);
-    c.chain.assign(1, c.endpointUrl);
+    c.chain.resize(1);
+    c.chain.front().assign(c.endpointUrl);
     if (!decision)
         return;
     const auto add = [&c](const EndpointPtr &endpoint) {

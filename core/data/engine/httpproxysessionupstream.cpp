@@ -143,6 +143,30 @@ void HttpProxySession::readUpstream()
     if (!m_upIn)
         m_upIn = m_worker.takeBuffer();
     m_upReading = true;
+    if (!m_upstreamBytesSeen && !m_upstream->isTls()) {
+        // Nothing of the response yet: it cannot have arrived before the
+        // request went out, so a read now (asio tries one at once) would
+        // be a wasted syscall. Wait for readiness, then read directly.
+        m_upstream->asyncWaitReadable([self = shared_from_this(), stream = m_upstream](const std::error_code &error,
+                                                                                        std::size_t) {
+            if (stream != self->m_upstream)
+                return;
+            if (error) {
+                self->onUpstreamRead(stream, error, 0);
+                return;
+            }
+            std::error_code readError;
+            const std::size_t size =
+                stream->socket().read_some(asio::buffer(self->m_upIn.get(), EngineWorker::BufferSize), readError);
+            if (readError == asio::error::would_block || readError == asio::error::try_again) {
+                self->m_upReading = false;
+                self->readUpstream();
+                return;
+            }
+            self->onUpstreamRead(stream, readError, size);
+        });
+        return;
+    }
     m_upstream->asyncReadSome(m_upIn.get(), EngineWorker::BufferSize,
                               [self = shared_from_this(), stream = m_upstream](const std::error_code &error,
                                                                                  std::size_t size) {

@@ -5,7 +5,14 @@
 
 namespace switchyard {
 
-PlainStream::PlainStream(asio::ip::tcp::socket socket) : m_socket(std::move(socket)) {}
+PlainStream::PlainStream(asio::ip::tcp::socket socket)
+    : m_socket(std::move(socket))
+{
+    // Synchronous reads (after asyncWaitReadable) must return would_block
+    // rather than wait; asio's own operations are unaffected.
+    std::error_code ignored;
+    m_socket.non_blocking(true, ignored);
+}
 
 void PlainStream::asyncReadSome(char *data, std::size_t size, Handler handler)
 {
