@@ -26,14 +26,33 @@ std::string plural(std::size_t n, const char *word)
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// What the file's agent.limits and the --limit flags (which win) make.
+// The file was validated when it was loaded, so set() cannot fail here.
+EngineLimits fileLimits(const AgentSettings &agent, const std::vector<std::pair<std::string, std::string>> &flags)
+{
+    EngineLimits limits;
+    for (const auto &[key, value] : agent.limits)
+        (void)limits.set(key, value);
+    for (const auto &[key, value] : flags)
+        (void)limits.set(key, value);
+    return limits;
+}
+
 } // namespace
 
 ConfigReloader::ConfigReloader(std::string configFile, std::vector<std::string> names, const ConfigFile &loaded)
     : m_configFile(std::move(configFile))
     , m_names(std::move(names))
     , m_agent(loaded.agent)
+    , m_limits(fileLimits(loaded.agent, {}))
 {
     watch(loaded);
+}
+
+void ConfigReloader::setLimitFlags(std::vector<std::pair<std::string, std::string>> flags)
+{
+    m_limitFlags = std::move(flags);
+    m_limits = fileLimits(m_agent, m_limitFlags);
 }
 
 Result<std::vector<Endpoint>> ConfigReloader::select(const ConfigFile &config, const std::vector<std::string> &names,
@@ -171,9 +190,31 @@ std::string ConfigReloader::applyAgentSettings(const AgentSettings &agent)
         m_agent.apiAllowHosts = agent.apiAllowHosts;
         lines += "\napplied: agent.api_allow_hosts";
     }
-    // The rest is read once at start (listeners, workers, the store, the
-    // engine's limits); m_agent keeps the started values so every reload
-    // until the restart says so.
+    // Limits apply to new connections (Engine::setLimits), all changed keys
+    // in one snapshot; the inspector's are read once by the capture store.
+    const EngineLimits next = fileLimits(agent, m_limitFlags);
+    std::vector<std::string> restartLimits;
+    if (m_live.limits && m_live.setLimits) {
+        EngineLimits engineLimits = m_live.limits();
+        bool applied = false;
+        for (const std::string &key : m_limits.changedKeys(next)) {
+            if (!EngineLimits::appliesLive(key)) {
+                restartLimits.push_back(key);
+                continue;
+            }
+            (void)engineLimits.set(key, next.get(key));
+            (void)m_limits.set(key, next.get(key));
+            lines += "\napplied: agent.limits." + key;
+            applied = true;
+        }
+        if (applied)
+            m_live.setLimits(engineLimits);
+    } else {
+        restartLimits = m_limits.changedKeys(next);
+    }
+    // The rest is read once at start (listeners, workers, the store);
+    // m_agent keeps the started values so every reload until the restart
+    // says so.
     const auto restart = [&lines](bool differs, const std::string &key) {
         if (differs)
             lines += "\nneeds a restart: agent." + key;
@@ -187,19 +228,8 @@ std::string ConfigReloader::applyAgentSettings(const AgentSettings &agent)
     restart(agent.logFormat != m_agent.logFormat, "log_format");
     restart(agent.workers != m_agent.workers, "workers");
     restart(agent.dataDir != m_agent.dataDir, "data_dir");
-    // Per key, in the new file's order, then the keys it dropped.
-    const auto valueIn = [](const AgentSettings &settings, const std::string &key) -> const std::string * {
-        for (const auto &[name, value] : settings.limits)
-            if (name == key)
-                return &value;
-        return nullptr;
-    };
-    for (const auto &[key, value] : agent.limits) {
-        const std::string *old = valueIn(m_agent, key);
-        restart(!old || *old != value, "limits." + key);
-    }
-    for (const auto &[key, value] : m_agent.limits)
-        restart(!valueIn(agent, key), "limits." + key);
+    for (const std::string &key : restartLimits)
+        restart(true, "limits." + key);
     return lines;
 }
 

@@ -6,6 +6,7 @@
 #include "control/configfile.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace switchyard::cli {
@@ -42,6 +43,9 @@ public:
     // refusal) and the registry is unchanged.
     Result<std::string> reload(EndpointRegistry &registry) override;
     void setLiveSettings(LiveSettings live) override { m_live = std::move(live); }
+    // The --limit KEY=VALUE flags the core was started with: they win over
+    // the file's agent.limits on every reload too.
+    void setLimitFlags(std::vector<std::pair<std::string, std::string>> flags);
 
 private:
     void watch(const ConfigFile &config);
@@ -55,6 +59,10 @@ private:
     std::vector<std::string> m_ownedIds;
     std::vector<WatchedFile> m_watched;
     LiveSettings m_live;
+    std::vector<std::pair<std::string, std::string>> m_limitFlags;
+    // The file's limits (with the flags) as last applied; the keys that
+    // need a restart keep their values from the start.
+    EngineLimits m_limits;
 };
 
 } // namespace switchyard::cli

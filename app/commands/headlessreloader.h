@@ -3,6 +3,7 @@
 
 #include "common/result.h"
 #include "control/routingsnapshot.h"
+#include "data/engine/enginelimits.h"
 
 #include <functional>
 #include <string>
@@ -24,6 +25,10 @@ public:
     struct LiveSettings
     {
         std::function<void(const std::vector<std::string> &)> setApiAllowHosts;
+        // The engine's limits now, and their replacement (Engine::limits,
+        // Engine::setLimits): new connections take the new ones.
+        std::function<EngineLimits()> limits;
+        std::function<void(const EngineLimits &)> setLimits;
     };
 
     virtual ~HeadlessReloader() = default;

@@ -173,11 +173,6 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
         printError(prefix(command) + api.message());
         return ExitRuntime;
     }
-    if (reloader) {
-        HeadlessApi *live = api->get();
-        reloader->setLiveSettings(
-            {.setApiAllowHosts = [live](const std::vector<std::string> &hosts) { live->setAllowHosts(hosts); }});
-    }
 
     EngineOptions engineOptions;
     engineOptions.apiAddr = options.apiAddr;
@@ -194,6 +189,13 @@ int runHeadless(const std::string &command, const GlobalOptions &options, const 
     ActionRunnerRegistry runners;
     registerRuntimeActions(runners);
     Engine engine(registry, engineOptions);
+    if (reloader) {
+        HeadlessApi *live = api->get();
+        reloader->setLiveSettings(
+            {.setApiAllowHosts = [live](const std::vector<std::string> &hosts) { live->setAllowHosts(hosts); },
+             .limits = [&engine] { return engine.limits(); },
+             .setLimits = [&engine](const EngineLimits &next) { engine.setLimits(next); }});
+    }
     engine.setLocalServiceHandler((*api)->handler());
     engine.setCaptureSink((*api)->captureSink());
     (*api)->attachEngine(&engine);

@@ -65,6 +65,12 @@ int runStartCommand(const QStringList &args)
         return ExitInvalidInput;
     }
     ConfigReloader reloader(file, std::move(wanted), *config);
+    std::vector<std::pair<std::string, std::string>> limitFlags;
+    for (const QString &item : parser.values("limit")) {
+        const qsizetype eq = item.indexOf('=');
+        limitFlags.emplace_back(item.left(eq).toStdString(), item.mid(eq + 1).toStdString());
+    }
+    reloader.setLimitFlags(std::move(limitFlags));
     return runHeadless("start", globals, *endpoints, limits, &reloader);
 }
 

@@ -404,8 +404,28 @@ void TestHeadlessReload::badLimitsInConfig()
 
 void TestHeadlessReload::appModeServesDemo()
 {
-    // No config file in the isolated home: the bundled demo, which answers
-    // on its fixed port 19090; the other listeners are moved out of the way.
+    // No config file in the isolated home: the bundled demo. Its endpoint's
+    // URL is http://127.0.0.1:19090, compiled into the binary
+    // (resources/demo.yml) and documented in README.md; no flag or variable
+    // moves an endpoint's URL, and giving a config file instead would no
+    // longer test the demo. So this test cannot take a free port: when
+    // 19090 is taken on this machine it is skipped rather than failing.
+    // The other listeners are moved out of the way.
+    {
+        const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+        // As the engine's listeners bind: a connection of an earlier run in
+        // TIME_WAIT does not count as taken.
+        const int one = 1;
+        ::setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(19090);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool taken = ::bind(probe, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0;
+        ::close(probe);
+        if (taken)
+            QSKIP("127.0.0.1:19090 (the bundled demo's fixed port) is in use");
+    }
     Core core;
     QVERIFY2(core.start({"--api-addr", "127.0.0.1:0", "--edge-http", "127.0.0.1:0", "--edge-https", "127.0.0.1:0",
                          "--data-dir", m_home.path() + "/demo-data"},

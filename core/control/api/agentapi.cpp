@@ -91,7 +91,7 @@ ApiResponse AgentApi::list(const ApiRequest &request)
     const auto snapshot = m_registry.snapshot();
     for (const EndpointPtr &endpoint : snapshot->endpoints())
         if (endpoint->type == EndpointType::Agent && endpoint->accountId == Account::DefaultId)
-            endpoints.append(EndpointJson::agent(*endpoint));
+            endpoints.append(endpointJson(*endpoint));
     return ApiResponse::json(200, QJsonObject{{"endpoints", endpoints}, {"uri", "/api/endpoints"}});
 }
 
@@ -102,7 +102,7 @@ ApiResponse AgentApi::get(const ApiRequest &request, const std::string &name)
     const EndpointPtr endpoint = findByName(*m_registry.snapshot(), name);
     if (!endpoint)
         return ApiError{404, ApiErrorCode::NotFound, "No agent endpoint named '" + name + "'."}.toResponse();
-    QJsonObject object = EndpointJson::agent(*endpoint);
+    QJsonObject object = endpointJson(*endpoint);
     object.insert("metrics", m_options.metrics ? m_options.metrics(*endpoint) : zeroMetrics());
     return ApiResponse::json(200, object);
 }
@@ -228,7 +228,7 @@ ApiResponse AgentApi::create(const ApiRequest &request)
         return error->toResponse();
     if (auto error = bindToSession(std::get<std::string>(session), std::get<EndpointPtr>(committed)))
         return error->toResponse();
-    return ApiResponse::json(201, EndpointJson::agent(*std::get<EndpointPtr>(committed)));
+    return ApiResponse::json(201, endpointJson(*std::get<EndpointPtr>(committed)));
 }
 
 ApiResponse AgentApi::upsert(const ApiRequest &request, const std::string &name)
@@ -247,7 +247,7 @@ ApiResponse AgentApi::upsert(const ApiRequest &request, const std::string &name)
         return error->toResponse();
     if (auto error = bindToSession(std::get<std::string>(session), std::get<EndpointPtr>(committed)))
         return error->toResponse();
-    return ApiResponse::json(previous ? 200 : 201, EndpointJson::agent(*std::get<EndpointPtr>(committed)));
+    return ApiResponse::json(previous ? 200 : 201, endpointJson(*std::get<EndpointPtr>(committed)));
 }
 
 ApiResponse AgentApi::remove(const ApiRequest &request, const std::string &name)

@@ -73,6 +73,8 @@ private:
     std::variant<EndpointPtr, ApiError> commit(Endpoint candidate, EndpointPtr previous);
     void addSessionRoutes(ApiRouter &router);
     QJsonObject sessionJson(const AgentSessions::Info &info) const;
+    // EndpointJson::agent with the endpoint's session as tunnel_session.
+    QJsonObject endpointJson(const Endpoint &endpoint) const;
     // The session named by the Switchyard-Session header: empty when none
     // is named, an error when it names no live session.
     std::variant<std::string, ApiError> requestSession(const ApiRequest &request) const;

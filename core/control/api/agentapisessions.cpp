@@ -51,6 +51,14 @@ QJsonObject AgentApi::sessionJson(const AgentSessions::Info &info) const
     };
 }
 
+QJsonObject AgentApi::endpointJson(const Endpoint &endpoint) const
+{
+    std::string session;
+    if (m_options.sessions)
+        session = m_options.sessions->sessionOf(endpoint.id).value_or(std::string());
+    return EndpointJson::agent(endpoint, session);
+}
+
 std::variant<std::string, ApiError> AgentApi::requestSession(const ApiRequest &request) const
 {
     const auto header = request.header(AgentSessions::Header);

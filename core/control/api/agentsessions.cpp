@@ -52,6 +52,15 @@ std::optional<AgentSessions::Info> AgentSessions::info(const std::string &id) co
     return it->second;
 }
 
+std::optional<std::string> AgentSessions::sessionOf(const std::string &endpointId) const
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto &[id, session] : m_sessions)
+        if (std::find(session.endpointIds.begin(), session.endpointIds.end(), endpointId) != session.endpointIds.end())
+            return id;
+    return std::nullopt;
+}
+
 bool AgentSessions::attach(const std::string &id, const std::string &endpointId)
 {
     std::lock_guard lock(m_mutex);

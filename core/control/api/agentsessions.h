@@ -48,6 +48,9 @@ public:
     // Extends the lease; false when there is no such session (expired).
     bool heartbeat(const std::string &id, Clock::time_point now = Clock::now());
     std::optional<Info> info(const std::string &id) const;
+    // The session an endpoint (by id) belongs to; nullopt when none does
+    // (endpoints the core runs itself, cloud endpoints).
+    std::optional<std::string> sessionOf(const std::string &endpointId) const;
     // Ties an endpoint (by id) to the session; false when the session is gone.
     bool attach(const std::string &id, const std::string &endpointId);
     // Forgets an endpoint removed by other means.

@@ -28,6 +28,14 @@ void insertIfSet(QJsonObject &object, const char *key, const std::string &value)
         object.insert(key, q(value));
 }
 
+// A Ref {id, uri} to the agent session, or null.
+QJsonValue sessionRef(const std::string &sessionId, const std::string &baseUrl)
+{
+    if (sessionId.empty())
+        return QJsonValue::Null;
+    return QJsonObject{{"id", q(sessionId)}, {"uri", q(baseUrl + "/api/sessions/" + ApiQuery::encode(sessionId))}};
+}
+
 } // namespace
 
 std::string EndpointJson::rfc3339(std::chrono::system_clock::time_point time)
@@ -46,7 +54,8 @@ std::string EndpointJson::agentName(const Endpoint &endpoint)
     return endpoint.name.empty() ? endpoint.id : endpoint.name;
 }
 
-QJsonObject EndpointJson::management(const Endpoint &endpoint, const std::string &baseUrl)
+QJsonObject EndpointJson::management(const Endpoint &endpoint, const std::string &baseUrl,
+                                     const std::string &tunnelSession)
 {
     const EndpointUrl &url = endpoint.url;
     QJsonObject object{
@@ -63,6 +72,7 @@ QJsonObject EndpointJson::management(const Endpoint &endpoint, const std::string
         {"created_at", q(rfc3339(endpoint.createdAt))},
         {"updated_at", q(rfc3339(endpoint.updatedAt))},
         {"uri", q(baseUrl + "/endpoints/" + ApiQuery::encode(endpoint.id))},
+        {"tunnel_session", sessionRef(tunnelSession, baseUrl)},
     };
     if (url.port() != 0)
         object.insert("port", url.port());
@@ -77,7 +87,7 @@ QJsonObject EndpointJson::management(const Endpoint &endpoint, const std::string
     return object;
 }
 
-QJsonObject EndpointJson::agent(const Endpoint &endpoint)
+QJsonObject EndpointJson::agent(const Endpoint &endpoint, const std::string &tunnelSession)
 {
     const std::string name = agentName(endpoint);
     QJsonObject object{
@@ -89,6 +99,7 @@ QJsonObject EndpointJson::agent(const Endpoint &endpoint)
         {"inspect", true},
         {"traffic_policy", q(endpoint.trafficPolicy)},
         {"pooling_enabled", endpoint.poolingEnabled},
+        {"tunnel_session", sessionRef(tunnelSession, {})},
     };
     if (endpoint.upstream)
         object.insert("upstream", QJsonObject{{"url", q(endpoint.upstream->toString())}, {"protocol", "http1"}});

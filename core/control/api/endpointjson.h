@@ -18,13 +18,18 @@ struct EndpointJson
     // description, metadata, name, upstream_url/upstream_protocol (agent
     // endpoints), created_at, updated_at, uri. Empty optional strings are
     // left out, as the reference omits absent fields. `baseUrl` is
-    // "http://HOST:PORT" without a trailing '/'.
-    static QJsonObject management(const Endpoint &endpoint, const std::string &baseUrl);
+    // "http://HOST:PORT" without a trailing '/'. `tunnelSession`: the id of
+    // the agent session the endpoint belongs to, shown as the Ref
+    // tunnel_session {id, uri: BASE/api/sessions/ID}; empty gives null
+    // (cloud endpoints, and agent endpoints the core runs itself).
+    static QJsonObject management(const Endpoint &endpoint, const std::string &baseUrl,
+                                  const std::string &tunnelSession = {});
 
     // The agent API's endpoint: name, uri ("/api/endpoints/NAME"), url,
     // upstream {url, protocol}, inspect, traffic_policy, pooling_enabled,
-    // plus id, bindings, description, metadata.
-    static QJsonObject agent(const Endpoint &endpoint);
+    // plus id, bindings, description, metadata, and tunnel_session as in
+    // management() with a relative uri ("/api/sessions/ID").
+    static QJsonObject agent(const Endpoint &endpoint, const std::string &tunnelSession = {});
 
     // The name the agent API knows an endpoint by: its name, else its id.
     static std::string agentName(const Endpoint &endpoint);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/api/managementapi.h"
 
+#include "control/api/agentsessions.h"
 #include "control/api/apiendpointfields.h"
 #include "control/api/apipolicycheck.h"
 #include "control/api/apiquery.h"
@@ -84,6 +85,14 @@ void ManagementApi::addRoutes(ApiRouter &router)
                [this](const ApiRequest &r, const RouteParams &p) { return update(r, p["id"]); });
     router.add("DELETE", "/endpoints/{id}",
                [this](const ApiRequest &r, const RouteParams &p) { return remove(r, p["id"]); });
+}
+
+QJsonObject ManagementApi::endpointJson(const Endpoint &endpoint, const Caller &caller) const
+{
+    std::string session;
+    if (m_options.sessions)
+        session = m_options.sessions->sessionOf(endpoint.id).value_or(std::string());
+    return EndpointJson::management(endpoint, caller.baseUrl, session);
 }
 
 ManagementApi::Clock::time_point ManagementApi::now() const
@@ -221,7 +230,7 @@ ApiResponse ManagementApi::list(const ApiRequest &request)
     const std::size_t end = std::min(mine.size(), start + static_cast<std::size_t>(limit));
     QJsonArray endpoints;
     for (std::size_t i = start; i < end; ++i)
-        endpoints.append(EndpointJson::management(*mine[i], caller.baseUrl));
+        endpoints.append(endpointJson(*mine[i], caller));
     QJsonValue next = QJsonValue::Null;
     if (end < mine.size())
         next = QString::fromStdString(caller.baseUrl + "/endpoints?limit=" + std::to_string(limit)
@@ -283,7 +292,7 @@ ApiResponse ManagementApi::get(const ApiRequest &request, const std::string &id)
     if (auto *error = std::get_if<ApiError>(&target))
         return respond(*error);
     const auto &[caller, endpoint] = std::get<Target>(target);
-    return ApiResponse::json(200, EndpointJson::management(*endpoint, caller.baseUrl));
+    return ApiResponse::json(200, endpointJson(*endpoint, caller));
 }
 
 ApiResponse ManagementApi::update(const ApiRequest &request, const std::string &id)
@@ -381,7 +390,7 @@ ApiResponse ManagementApi::commitAndRespond(const Endpoint &candidate, EndpointP
     auto committed = commit(candidate, std::move(previous));
     if (auto *error = std::get_if<ApiError>(&committed))
         return respond(*error);
-    return ApiResponse::json(status, EndpointJson::management(*std::get<EndpointPtr>(committed), caller.baseUrl));
+    return ApiResponse::json(status, endpointJson(*std::get<EndpointPtr>(committed), caller));
 }
 
 std::variant<EndpointPtr, ApiError> ManagementApi::commit(const Endpoint &candidate, EndpointPtr previous)

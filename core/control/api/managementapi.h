@@ -5,6 +5,8 @@
 #include "control/api/apirouter.h"
 #include "control/routingsnapshot.h"
 
+#include <QJsonObject>
+
 #include <chrono>
 #include <functional>
 #include <string>
@@ -12,6 +14,7 @@
 
 namespace switchyard {
 
+class AgentSessions;
 class EndpointRegistry;
 class ExpressionCompiler;
 class JsonBody;
@@ -38,6 +41,9 @@ public:
         std::function<Clock::time_point()> clock;
         // For `uri` fields when a request has no Host header.
         std::string fallbackBaseUrl = "http://127.0.0.1:4040";
+        // For agent endpoints' tunnel_session; nullptr: always null.
+        // ApiService fills it from the agent API's.
+        const AgentSessions *sessions = nullptr;
     };
 
     ManagementApi(Store &store, EndpointRegistry &registry, Options options);
@@ -77,6 +83,7 @@ private:
     // the store; on any failure both are left as they were.
     std::variant<EndpointPtr, ApiError> commit(const Endpoint &candidate, EndpointPtr previous);
     Clock::time_point now() const;
+    QJsonObject endpointJson(const Endpoint &endpoint, const Caller &caller) const;
 
     Store &m_store;
     EndpointRegistry &m_registry;

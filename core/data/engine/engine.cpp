@@ -120,7 +120,7 @@ Result<std::shared_ptr<Listener>> Engine::Impl::openListener(ListenerInfo::Kind 
 void Engine::Impl::acceptData(asio::ip::tcp::socket socket, std::shared_ptr<const ListenerInfo> info)
 {
     const std::size_t open = state.connections.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (open > state.options.limits.maxConnections || state.stopping.load(std::memory_order_relaxed)) {
+    if (open > state.limits.load(std::memory_order_acquire)->maxConnections || state.stopping.load(std::memory_order_relaxed)) {
         const bool stopping = state.stopping.load(std::memory_order_relaxed);
         if (!info->tls()) {
             // A fresh socket's send buffer is empty: this never blocks.
@@ -253,8 +253,9 @@ Result<std::shared_ptr<TcpEndpointServer>> Engine::Impl::openTcpServer(const End
     TcpEndpointServerOptions options;
     options.bindAddress = pool.url.isIpLiteral() ? pool.url.host() : state.options.dedicatedBindHost;
     options.port = static_cast<std::uint16_t>(pool.url.explicitPort());
-    options.maxConnections = state.options.limits.maxConnections;
-    options.dial.connectTimeout = state.options.limits.upstreamConnectTimeout;
+    const auto limits = state.limits.load(std::memory_order_acquire);
+    options.maxConnections = limits->maxConnections;
+    options.dial.connectTimeout = limits->upstreamConnectTimeout;
     options.connectionExecutor = [this]() -> asio::any_io_executor { return chooseWorker().get_executor(); };
     const std::string url = pool.url.toString();
     EngineState *shared = &state;
@@ -408,6 +409,16 @@ void Engine::setCaptureSink(std::shared_ptr<CaptureSink> sink)
     d->state.captureSink.store(std::move(sink));
 }
 
+void Engine::setLimits(const EngineLimits &limits)
+{
+    d->state.limits.store(std::make_shared<const EngineLimits>(limits), std::memory_order_release);
+}
+
+EngineLimits Engine::limits() const
+{
+    return *d->state.limits.load(std::memory_order_acquire);
+}
+
 void Engine::setTlsPassthrough(std::shared_ptr<TlsPassthroughHandler> handler)
 {
     d->state.passthrough.store(std::move(handler));
@@ -527,7 +538,7 @@ void Engine::stop()
             listener->close();
         d->closeTcpServers();
     }
-    const auto drainUntil = std::chrono::steady_clock::now() + state.options.limits.drainTimeout;
+    const auto drainUntil = std::chrono::steady_clock::now() + state.limits.load()->drainTimeout;
     while (state.activeExchanges.load() > 0 && std::chrono::steady_clock::now() < drainUntil)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     d->apiContext->stop();

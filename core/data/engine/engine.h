@@ -55,6 +55,18 @@ public:
     // The traffic inspector's sink (capturesink.h); null (the default)
     // records nothing.
     void setCaptureSink(std::shared_ptr<CaptureSink> sink);
+    // Replaces the limits while running (a config reload). Any thread; the
+    // new values are published as one immutable snapshot. A client
+    // connection keeps the limits it was accepted with (its timeouts, parser
+    // limits, policy body cap) for its whole life; new connections take the
+    // new ones. Engine-wide ones apply at once: max_connections (the next
+    // accept), upstream_idle_timeout and max_idle_upstream_connections (the
+    // pool), drain_timeout. A tcp:// listener keeps the connection cap and
+    // connect timeout it was opened with. The inspector keys are read only
+    // at start (EngineLimits::appliesLive).
+    void setLimits(const EngineLimits &limits);
+    // The limits new connections get.
+    EngineLimits limits() const;
 
     // Loads the local CA (when a data dir is set), binds every listener and
     // starts the workers. A listener that cannot bind fails the whole start

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace switchyard {
 
@@ -158,6 +159,55 @@ Result<void> EngineLimits::set(std::string_view key, std::string_view value)
         return {};
     }
     return makeError("unknown limit '" + std::string(key) + "'");
+}
+
+std::string EngineLimits::get(std::string_view key) const
+{
+    const std::pair<std::string_view, Duration> durations[] = {
+        {"header_read_timeout", headerReadTimeout},
+        {"body_read_timeout", bodyReadTimeout},
+        {"idle_timeout", idleTimeout},
+        {"send_timeout", sendTimeout},
+        {"upstream_connect_timeout", upstreamConnectTimeout},
+        {"upstream_response_timeout", upstreamResponseTimeout},
+        {"upstream_idle_timeout", upstreamIdleTimeout},
+        {"tls_handshake_timeout", tlsHandshakeTimeout},
+        {"tunnel_idle_timeout", tunnelIdleTimeout},
+        {"drain_timeout", drainTimeout}};
+    for (const auto &[name, value] : durations)
+        if (name == key)
+            return std::to_string(value.count()) + "ms";
+    const std::pair<std::string_view, std::uint64_t> sizes[] = {
+        {"max_connections", maxConnections},
+        {"max_idle_upstream_connections", maxIdleUpstreamPerAddress},
+        {"max_header_size", http.maxHeadSize},
+        {"max_header_count", http.maxHeaderCount},
+        {"max_target_length", http.maxTargetLength},
+        {"max_body_size", http.maxBodySize},
+        {"max_policy_body_size", maxPolicyBodySize},
+        {"inspect_body_size", inspectBodySize},
+        {"inspect_max_requests", inspectMaxRequests},
+        {"inspect_db_size", inspectDbSize}};
+    for (const auto &[name, value] : sizes)
+        if (name == key)
+            return std::to_string(value);
+    if (key == "underscore_headers")
+        return http.underscoreHeaders == UnderscoreHeaderAction::Reject ? "reject" : "drop";
+    return {};
+}
+
+std::vector<std::string> EngineLimits::changedKeys(const EngineLimits &other) const
+{
+    std::vector<std::string> changed;
+    for (std::string &key : keys())
+        if (get(key) != other.get(key))
+            changed.push_back(std::move(key));
+    return changed;
+}
+
+bool EngineLimits::appliesLive(std::string_view key)
+{
+    return !key.starts_with("inspect_");
 }
 
 } // namespace switchyard

@@ -73,6 +73,15 @@ struct EngineLimits
     Result<void> set(std::string_view key, std::string_view value);
     // Every key set() accepts, in documentation order.
     static std::vector<std::string> keys();
+    // The value of a key in one canonical spelling (durations in ms, sizes
+    // in bytes), so "1m" and "60s" compare equal; empty for an unknown key.
+    std::string get(std::string_view key) const;
+    // The keys whose values differ from `other`'s, in keys() order.
+    std::vector<std::string> changedKeys(const EngineLimits &other) const;
+    // Whether Engine::setLimits() applies a key while running. The inspector
+    // keys are read once by the capture store and its writer: a change of
+    // them needs a restart.
+    static bool appliesLive(std::string_view key);
 };
 
 } // namespace switchyard

@@ -23,9 +23,14 @@ namespace switchyard {
 // (and the hooks, behind their own atomics) may change while running.
 struct EngineState
 {
-    EngineState(EndpointRegistry &reg, EngineOptions opts) : registry(reg), options(std::move(opts)) {}
+    EngineState(EndpointRegistry &reg, EngineOptions opts)
+        : registry(reg), options(std::move(opts)), limits(std::make_shared<const EngineLimits>(options.limits))
+    {
+    }
 
     EndpointRegistry &registry;
+    // options.limits are the limits at start; what the data path reads is
+    // `limits` (Engine::setLimits swaps it): load it once per connection.
     const EngineOptions options;
     std::optional<TlsServerContext> tlsServer; // when a data dir was given
     std::optional<TlsClientContext> tlsClient;
@@ -37,6 +42,7 @@ struct EngineState
     std::atomic<std::shared_ptr<TlsPassthroughHandler>> passthrough;
     std::atomic<std::shared_ptr<TcpPolicyHook>> tcpPolicyHook;
     std::atomic<std::shared_ptr<CaptureSink>> captureSink;
+    std::atomic<std::shared_ptr<const EngineLimits>> limits;
 
     std::atomic<std::size_t> connections{0};     // client connections open (API excluded)
     std::atomic<std::size_t> activeExchanges{0}; // requests in flight, for the drain

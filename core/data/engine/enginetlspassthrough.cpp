@@ -45,7 +45,7 @@ void EngineTlsPassthrough::passthrough(asio::ip::tcp::socket socket, std::string
     const UpstreamTarget *target = &route->target;
 
     DialOptions dial;
-    dial.connectTimeout = m_state.options.limits.upstreamConnectTimeout;
+    dial.connectTimeout = m_state.limits.load(std::memory_order_acquire)->upstreamConnectTimeout;
     auto client = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
     auto executor = client->get_executor();
     m_active.fetch_add(1);
@@ -83,8 +83,9 @@ void EngineTlsPassthrough::terminate(asio::ip::tcp::socket socket, std::string c
     TlsTerminationRelay::Options options;
     options.target = route.target;
     options.endpointUrl = url;
-    options.dial.connectTimeout = m_state.options.limits.upstreamConnectTimeout;
-    options.handshakeTimeout = m_state.options.limits.tlsHandshakeTimeout;
+    const auto limits = m_state.limits.load(std::memory_order_acquire);
+    options.dial.connectTimeout = limits->upstreamConnectTimeout;
+    options.handshakeTimeout = limits->tlsHandshakeTimeout;
     m_active.fetch_add(1);
     TlsTerminationRelay::start(std::move(socket), std::move(consumed), std::move(*context), std::move(options),
                                [self = shared_from_this(), counted] { self->m_active.fetch_sub(1); });

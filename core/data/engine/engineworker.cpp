@@ -55,7 +55,7 @@ void EngineWorker::scheduleSweep()
         m_deadlines.sweep(now);
         // Pooled upstream connections age out about once a second.
         if (++m_sweeps % 10 == 0)
-            m_upstreams.prune(now, m_state.options.limits.upstreamIdleTimeout);
+            m_upstreams.prune(now, m_state.limits.load(std::memory_order_acquire)->upstreamIdleTimeout);
         scheduleSweep();
     });
 }

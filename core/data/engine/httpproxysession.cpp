@@ -45,7 +45,7 @@ HttpProxySession::HttpProxySession(EngineWorker &worker, std::shared_ptr<ByteStr
                                    std::shared_ptr<const ListenerInfo> listener, HttpConnectionInfo info)
     : m_worker(worker), m_client(std::move(client)), m_listener(std::move(listener)), m_info(std::move(info)),
       m_responseSide(std::make_unique<ResponseSide>(*this)),
-      m_parser(*this, worker.state().options.limits.http)
+      m_limits(worker.state().limits.load(std::memory_order_acquire)), m_parser(*this, m_limits->http)
 {
     m_parser.setPauseAfterMessage(true);
 }
@@ -464,7 +464,7 @@ void HttpProxySession::maybeFinish()
     if (m_upstream) {
         if (requestDone && m_upstreamKeepAlive && m_upstreamClean && !m_upReading && !m_request.upgrade)
             m_worker.upstreams().put(upstreamKey(), std::move(m_upstream), Clock::now(),
-                                     m_worker.state().options.limits.maxIdleUpstreamPerAddress);
+                                     m_limits->maxIdleUpstreamPerAddress);
         else
             dropUpstream();
         m_upstream.reset();
@@ -551,7 +551,7 @@ void HttpProxySession::endExchangeCount()
 
 void HttpProxySession::setReadWait(ReadWait wait)
 {
-    const EngineLimits &limits = m_worker.state().options.limits;
+    const EngineLimits &limits = *m_limits;
     m_readWait = wait;
     switch (wait) {
     case ReadWait::None: m_readDeadline = Clock::time_point::max(); break;
@@ -566,7 +566,7 @@ void HttpProxySession::setReadWait(ReadWait wait)
 
 void HttpProxySession::setUpstreamWait(UpstreamWait wait)
 {
-    const EngineLimits &limits = m_worker.state().options.limits;
+    const EngineLimits &limits = *m_limits;
     m_upstreamWait = wait;
     switch (wait) {
     case UpstreamWait::None: m_upstreamDeadline = Clock::time_point::max(); break;
@@ -579,7 +579,7 @@ void HttpProxySession::setUpstreamWait(UpstreamWait wait)
 
 void HttpProxySession::setWriteWait(bool on)
 {
-    m_writeDeadline = on ? after(m_worker.state().options.limits.sendTimeout) : Clock::time_point::max();
+    m_writeDeadline = on ? after(m_limits->sendTimeout) : Clock::time_point::max();
     updateDeadline();
 }
 
@@ -591,7 +591,7 @@ void HttpProxySession::updateDeadline()
 void HttpProxySession::onDeadline()
 {
     const Clock::time_point now = Clock::now();
-    const EngineLimits &limits = m_worker.state().options.limits;
+    const EngineLimits &limits = *m_limits;
     if (m_upstreamDeadline <= now && m_phase == Phase::Exchange) {
         const UpstreamWait wait = m_upstreamWait;
         setUpstreamWait(UpstreamWait::None);

@@ -5,6 +5,7 @@
 #include "data/engine/bytestream.h"
 #include "data/engine/capturesink.h"
 #include "data/engine/deadlinelist.h"
+#include "data/engine/enginelimits.h"
 #include "data/engine/engineworker.h"
 #include "data/engine/httppolicyhook.h"
 #include "data/engine/listenerinfo.h"
@@ -149,6 +150,10 @@ private:
     std::shared_ptr<const ListenerInfo> m_listener;
     HttpConnectionInfo m_info;
     std::unique_ptr<HttpResponseHandler> m_responseSide; // a ResponseSide
+    // Taken once when the connection is accepted (Engine::setLimits): a
+    // reload never changes a connection's limits half way. Before m_parser,
+    // which is built from it.
+    std::shared_ptr<const EngineLimits> m_limits;
     HttpRequestParser m_parser;
     Phase m_phase = Phase::Idle;
 

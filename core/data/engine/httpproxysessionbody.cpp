@@ -44,7 +44,7 @@ void HttpProxySession::bufferRequestForPolicy()
         return;
     }
     if (m_request.framing == HttpBodyFraming::ContentLength
-        && m_request.contentLength > m_worker.state().options.limits.maxPolicyBodySize) {
+        && m_request.contentLength > m_limits->maxPolicyBodySize) {
         refuseRequestBody();
         return;
     }
@@ -62,7 +62,7 @@ void HttpProxySession::bufferRequestForPolicy()
 
 void HttpProxySession::bufferRequestBody(std::string_view data)
 {
-    if (m_requestBody.size() + data.size() > m_worker.state().options.limits.maxPolicyBodySize) {
+    if (m_requestBody.size() + data.size() > m_limits->maxPolicyBodySize) {
         refuseRequestBody();
         return;
     }
@@ -76,7 +76,7 @@ void HttpProxySession::refuseRequestBody()
     respondError(413,
                  "Request body too large: the traffic policy of " + m_endpoint->url.toString()
                      + " reads request bodies of up to "
-                     + std::to_string(m_worker.state().options.limits.maxPolicyBodySize)
+                     + std::to_string(m_limits->maxPolicyBodySize)
                      + " bytes (max_policy_body_size).",
                  EngineErrors::PolicyBodyTooLarge);
 }
@@ -229,7 +229,7 @@ void HttpProxySession::appendClientBody(std::string_view data)
 
 void HttpProxySession::relayPolicyBody(std::string_view data)
 {
-    const std::size_t cap = m_worker.state().options.limits.maxPolicyBodySize;
+    const std::size_t cap = m_limits->maxPolicyBodySize;
     if (m_bufferResponse) {
         if (m_responseBody.size() + data.size() <= cap) {
             m_responseBody.append(data);

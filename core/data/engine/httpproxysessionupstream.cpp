@@ -31,7 +31,7 @@ void HttpProxySession::startForwarding()
     m_responseParser->expectResponse(m_request.method, m_request.upgrade);
 
     m_upstream = m_worker.upstreams().take(upstreamKey(), Clock::now(),
-                                           m_worker.state().options.limits.upstreamIdleTimeout);
+                                           m_limits->upstreamIdleTimeout);
     if (m_upstream) {
         captureUpstreamConnected();
         m_upstreamReused = true;

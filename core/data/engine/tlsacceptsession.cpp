@@ -31,7 +31,7 @@ TlsAcceptSession::~TlsAcceptSession()
 void TlsAcceptSession::start()
 {
     m_worker.deadlines().add(*this);
-    const auto timeout = m_worker.state().options.limits.tlsHandshakeTimeout;
+    const auto timeout = m_worker.state().limits.load(std::memory_order_acquire)->tlsHandshakeTimeout;
     if (timeout.count() > 0)
         deadline = Clock::now() + timeout;
     waitForBytes();

@@ -17,6 +17,9 @@ private slots:
     void errors_data();
     void errors();
     void everyKeyIsSettable();
+    void canonicalValues();
+    void changedKeys();
+    void liveKeys();
 };
 
 void TestEngineLimits::defaults()
@@ -102,6 +105,50 @@ void TestEngineLimits::everyKeyIsSettable()
         QVERIFY2(result.ok(), key.c_str());
     }
     QCOMPARE(EngineLimits::keys().size(), std::size_t(21));
+}
+
+void TestEngineLimits::canonicalValues()
+{
+    EngineLimits limits;
+    QCOMPARE(limits.get("idle_timeout"), std::string("75000ms"));
+    QCOMPARE(limits.get("max_header_size"), std::string("65536"));
+    QCOMPARE(limits.get("underscore_headers"), std::string("drop"));
+    QCOMPARE(limits.get("no_such_key"), std::string());
+    QVERIFY(limits.set("idle_timeout", "2m"));
+    QVERIFY(limits.set("max_header_size", "2KiB"));
+    QVERIFY(limits.set("underscore_headers", "reject"));
+    QCOMPARE(limits.get("idle_timeout"), std::string("120000ms"));
+    QCOMPARE(limits.get("max_header_size"), std::string("2048"));
+    QCOMPARE(limits.get("underscore_headers"), std::string("reject"));
+    for (const std::string &key : EngineLimits::keys())
+        QVERIFY2(!limits.get(key).empty(), key.c_str());
+}
+
+void TestEngineLimits::changedKeys()
+{
+    EngineLimits a;
+    EngineLimits b;
+    QCOMPARE(a.changedKeys(b), std::vector<std::string>{});
+    // Another spelling of the same value is no change.
+    QVERIFY(b.set("idle_timeout", "75s"));
+    QVERIFY(b.set("max_header_size", "64KiB"));
+    QCOMPARE(a.changedKeys(b), std::vector<std::string>{});
+    QVERIFY(b.set("max_header_count", "50"));
+    QVERIFY(b.set("idle_timeout", "1m"));
+    QVERIFY(b.set("inspect_db_size", "0"));
+    const std::vector<std::string> expected{"idle_timeout", "max_header_count", "inspect_db_size"};
+    QCOMPARE(a.changedKeys(b), expected);
+    QCOMPARE(b.changedKeys(a), expected);
+}
+
+void TestEngineLimits::liveKeys()
+{
+    std::vector<std::string> restart;
+    for (const std::string &key : EngineLimits::keys())
+        if (!EngineLimits::appliesLive(key))
+            restart.push_back(key);
+    const std::vector<std::string> expected{"inspect_body_size", "inspect_max_requests", "inspect_db_size"};
+    QCOMPARE(restart, expected);
 }
 
 QTEST_GUILESS_MAIN(TestEngineLimits)
