@@ -8,6 +8,7 @@
 #include "model/endpoint.h"
 #include "policy/exec/policyfiredrule.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -134,6 +135,12 @@ public:
         // rules and log entries.
         std::vector<PolicyFiredRule> fired;
         std::vector<PolicyLogEntry> logs;
+        // Set: the phase waits for an http-request and nothing of
+        // `response` or `body` is final yet (the body may have been taken).
+        // The engine holds the response, makes the call (PolicyCallClient)
+        // and hands this back to resumeResponseAfterCall() with the same
+        // `response` and `body`.
+        std::shared_ptr<HttpPolicyCall> call;
     };
 
     // on_http_response with the body: `body` holds the whole body when the
@@ -147,6 +154,18 @@ public:
     {
         (void)body;
         onHttpResponse(endpoint, request, response, connection);
+        return {};
+    }
+
+    // Goes on with an on_http_response that answered ResponseEdit::call
+    // once call->call holds the outcome; may answer a call again (retries,
+    // a later http-request). Then edits `response` and `body` as
+    // onHttpResponseWithBody would have.
+    virtual ResponseEdit resumeResponseAfterCall(const std::shared_ptr<HttpPolicyCall> &call,
+                                                 HttpResponseHead &response, std::optional<std::string> &body,
+                                                 const HttpConnectionInfo &connection)
+    {
+        (void)call, (void)response, (void)body, (void)connection;
         return {};
     }
 

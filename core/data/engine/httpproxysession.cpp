@@ -452,7 +452,8 @@ void HttpProxySession::respondError(int status, const std::string &message, std:
 
 void HttpProxySession::maybeFinish()
 {
-    if (m_phase != Phase::Exchange || !m_responseComplete || m_clientWriting || !m_clientOut.empty())
+    if (m_phase != Phase::Exchange || !m_responseComplete || m_clientWriting || !m_clientOut.empty()
+        || m_responseCall)
         return;
     const bool requestDone = m_requestComplete && !m_upWriting && m_upOut.empty();
     if (m_requestComplete && m_upstream && (m_upWriting || !m_upOut.empty()))

@@ -138,7 +138,9 @@ void HttpProxySession::onUpstreamWritten(const std::shared_ptr<ByteStream> &stre
 
 void HttpProxySession::readUpstream()
 {
-    if (m_upReading || !m_upstream || m_phase >= Phase::Closing)
+    // While on_http_response waits for a call, what was read is held: the
+    // upstream waits too (backpressure).
+    if (m_upReading || !m_upstream || m_phase >= Phase::Closing || m_responseCall)
         return;
     if (!m_upIn)
         m_upIn = m_worker.takeBuffer();
@@ -322,7 +324,7 @@ void HttpProxySession::onResponseBody(std::string_view data)
         return;
     // Policy bodies are captured where they reach the client
     // (appendClientBody, sendWholeResponse): the inspector shows what was sent.
-    if (m_bufferResponse || m_discardResponseBody || m_compressor) {
+    if (m_responseCall || m_bufferResponse || m_discardResponseBody || m_compressor) {
         relayPolicyBody(data);
         return;
     }
@@ -342,6 +344,10 @@ void HttpProxySession::onResponseComplete()
 {
     if (m_informational) {
         m_informational = false;
+        return;
+    }
+    if (m_responseCall) {
+        m_heldResponseComplete = true; // replayed when the call is over
         return;
     }
     if (completePolicyBody()) {
