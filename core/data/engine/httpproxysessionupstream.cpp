@@ -197,7 +197,7 @@ void HttpProxySession::feedUpstream(std::string_view data)
             return;
         }
         data.remove_prefix(result.consumed);
-        if (result.status == HttpFeedStatus::Paused && !m_responseComplete) {
+        if (result.status == HttpFeedStatus::Paused && !m_responseComplete && !m_heldResponseComplete) {
             // A 1xx went by; the final response follows.
             m_responseParser->resume();
             continue;
