@@ -107,6 +107,7 @@ private slots:
     void laterChainStepSeesCall();
     void concurrentCallsDoNotBlock();
     void captureRecordsExchange();
+    void upgradeCallIsNotMade();
 
 private:
     RawResponse fetch(const std::string &host, const std::string &path = "/");
@@ -169,6 +170,7 @@ void TestHttpRequestResponse::initTestCase()
                              "          url: https://back.internal\n"
                              "on_http_response:\n  - actions:\n"
                                  + addHeaders("            x-front: \"${res.headers['x-back'][0]}-seen\"\n")),
+        test::policyEndpoint("http://rws.localhost", o, responseCall(hello, CallError)),
         test::policyEndpoint("http://rmany.localhost", o,
                              responseCall("          url: https://slow.internal/slow/400\n", CallResult)),
     };
@@ -376,6 +378,26 @@ void TestHttpRequestResponse::captureRecordsExchange()
     QCOMPARE(entry->status, 200);
     QCOMPARE(entry->responseBytes, std::uint64_t(12345));
     QCOMPARE(entry->responseActions, (std::vector<std::string>{"http-request", "add-headers"}));
+}
+
+void TestHttpRequestResponse::upgradeCallIsNotMade()
+{
+    // A 101's tunnel bytes follow it at once: its on_http_response cannot
+    // wait, so the call fails with ERR_SWITCHYARD_3606 and on_error applies.
+    RawConnection c(m_http);
+    c.send("GET /ws HTTP/1.1\r\nHost: rws.localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    const RawResponse r = c.readResponse("GET", 5000, true);
+    QCOMPARE(r.status, 101);
+    QCOMPARE(r.header("x-call-error"), std::string("ERR_SWITCHYARD_3606"));
+    c.send("through the tunnel");
+    std::string echoed;
+    while (echoed.size() < 18) {
+        const std::string part = c.receiveSome();
+        QVERIFY(!part.empty());
+        echoed += part;
+    }
+    QCOMPARE(echoed, std::string("through the tunnel"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpRequestResponse)
