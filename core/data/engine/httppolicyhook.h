@@ -169,6 +169,30 @@ public:
         return {};
     }
 
+    // For a response that cannot wait (a 101, a synchronous caller): every
+    // call `edit` asks for fails with ERR_SWITCHYARD_3606 (`why` its
+    // message) and the phase goes on per on_error. Fired rules and logs of
+    // every step are kept in the returned edit.
+    ResponseEdit refuseCalls(ResponseEdit edit, HttpResponseHead &response, std::optional<std::string> &body,
+                             const HttpConnectionInfo &connection, const std::string &why)
+    {
+        while (edit.call) {
+            const std::shared_ptr<HttpPolicyCall> call = std::move(edit.call);
+            edit.call.reset();
+            PolicyHttpCall &attempt = *call->call;
+            ++attempt.attempts; // bounds retry_condition
+            attempt.response.reset();
+            attempt.errorCode = "ERR_SWITCHYARD_3606";
+            attempt.errorMessage = why;
+            attempt.errorStatus = 501;
+            ResponseEdit next = resumeResponseAfterCall(call, response, body, connection);
+            next.fired.insert(next.fired.begin(), edit.fired.begin(), edit.fired.end());
+            next.logs.insert(next.logs.begin(), edit.logs.begin(), edit.logs.end());
+            edit = std::move(next);
+        }
+        return edit;
+    }
+
     // The engine answered a request the policy let through itself, because
     // the upstream failed: 502 (unreachable, reset, invalid response) or 504
     // (timeout). Called instead of onHttpResponse, once per endpoint of the

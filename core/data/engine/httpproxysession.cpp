@@ -433,6 +433,10 @@ void HttpProxySession::forwardRequest()
 
 void HttpProxySession::respondLocally(std::string response)
 {
+    // An answer of our own (the upstream failed meanwhile) supersedes an
+    // on_http_response still waiting for its http-request.
+    m_responseCall.reset();
+    m_heldResponseComplete = false;
     m_localResponse = true;
     m_clientKeepAlive = false;
     m_responseStarted = m_responseComplete = true;

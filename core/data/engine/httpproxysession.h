@@ -123,7 +123,6 @@ private:
     void runResponseCall(std::shared_ptr<HttpPolicyCall> call);
     void resumeResponsePolicy(std::shared_ptr<HttpPolicyCall> call);
     bool holdWhileResponseCall(std::string_view data);
-    void refuseUpgradeCall(HttpPolicyHook &hook, HttpPolicyHook::ResponseEdit &edit, HttpResponseHead &out);
 
     void maybeFinish();
     void startTunnel();

@@ -117,8 +117,10 @@ bool HttpProxySession::holdResponseForPolicy(HttpResponseHead &out)
     if (out.upgrade) {
         std::optional<std::string> none;
         const auto run = [&](const Endpoint &endpoint) {
-            HttpPolicyHook::ResponseEdit edit = hook->onHttpResponseWithBody(endpoint, m_request, out, none, m_info);
-            refuseUpgradeCall(*hook, edit, out);
+            // The tunnel's first bytes follow a 101 at once: it cannot wait.
+            HttpPolicyHook::ResponseEdit edit
+                = hook->refuseCalls(hook->onHttpResponseWithBody(endpoint, m_request, out, none, m_info), out, none,
+                                    m_info, "http-request is not made on a 101 Switching Protocols response");
             captureFired(std::move(edit.fired), std::move(edit.logs));
         };
         if (m_responseChain.empty())

@@ -95,24 +95,4 @@ bool HttpProxySession::holdWhileResponseCall(std::string_view data)
     return true;
 }
 
-void HttpProxySession::refuseUpgradeCall(HttpPolicyHook &hook, HttpPolicyHook::ResponseEdit &edit,
-                                         HttpResponseHead &out)
-{
-    // The tunnel's first bytes follow a 101 at once, so its head cannot
-    // wait for a call: the call fails and on_error applies.
-    std::optional<std::string> none;
-    while (edit.call) {
-        const std::shared_ptr<HttpPolicyCall> call = std::move(edit.call);
-        edit.call.reset();
-        PolicyHttpCall &attempt = *call->call;
-        ++attempt.attempts;
-        attempt.response.reset();
-        attempt.errorCode = "ERR_SWITCHYARD_3606";
-        attempt.errorMessage = "http-request is not made on a 101 Switching Protocols response";
-        attempt.errorStatus = 501;
-        captureFired(std::move(edit.fired), std::move(edit.logs));
-        edit = hook.resumeResponseAfterCall(call, out, none, m_info);
-    }
-}
-
 } // namespace switchyard

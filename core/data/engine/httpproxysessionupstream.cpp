@@ -130,7 +130,8 @@ void HttpProxySession::onUpstreamWritten(const std::shared_ptr<ByteStream> &stre
         flushUpstream();
         return;
     }
-    if (m_requestComplete && !m_responseStarted && m_upstreamWait == UpstreamWait::None)
+    // A head held for on_http_response's http-request has arrived already.
+    if (m_requestComplete && !m_responseStarted && !m_responseCall && m_upstreamWait == UpstreamWait::None)
         setUpstreamWait(UpstreamWait::Response);
     maybeReadClient();
     maybeFinish();

@@ -340,7 +340,8 @@ void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHe
                                    HttpResponseHead &response, const HttpConnectionInfo &connection)
 {
     std::optional<std::string> streamed;
-    onHttpResponseWithBody(endpoint, request, response, streamed, connection);
+    refuseCalls(onHttpResponseWithBody(endpoint, request, response, streamed, connection), response, streamed,
+                connection, "http-request is not made in a synchronous onHttpResponse");
 }
 
 void PolicyRuntime::onUpstreamFailure(const Endpoint &endpoint, const HttpRequestHead &request, int status,

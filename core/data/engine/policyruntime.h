@@ -41,6 +41,8 @@ public:
 
     HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                      const HttpConnectionInfo &connection) override;
+    // Synchronous: an http-request there fails with ERR_SWITCHYARD_3606 (the
+    // engine uses onHttpResponseWithBody, which suspends on it).
     void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request, HttpResponseHead &response,
                         const HttpConnectionInfo &connection) override;
     // Runner actions that watch outcomes (circuit-breaker) see the engine's
