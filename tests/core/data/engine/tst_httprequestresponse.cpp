@@ -108,6 +108,7 @@ private slots:
     void concurrentCallsDoNotBlock();
     void captureRecordsExchange();
     void upgradeCallIsNotMade();
+    void synchronousResponseHookRefusesCall();
 
 private:
     RawResponse fetch(const std::string &host, const std::string &path = "/");
@@ -398,6 +399,27 @@ void TestHttpRequestResponse::upgradeCallIsNotMade()
         echoed += part;
     }
     QCOMPARE(echoed, std::string("through the tunnel"));
+}
+
+void TestHttpRequestResponse::synchronousResponseHookRefusesCall()
+{
+    // PolicyRuntime::onHttpResponse cannot suspend: the call fails with
+    // ERR_SWITCHYARD_3606 and the phase goes on (on_error: continue).
+    PolicyRuntime runtime(m_registry);
+    const auto snapshot = m_registry.snapshot();
+    QVERIFY(snapshot);
+    const EndpointPool *pool = snapshot->lookup(Binding::Public, Account::DefaultId, Scheme::Http,
+                                                "rtimeout.localhost", 80);
+    QVERIFY(pool && !pool->members.empty());
+    HttpRequestHead request;
+    request.method = "GET";
+    request.target = request.pathAndQuery = "/";
+    request.authority = "rtimeout.localhost";
+    HttpResponseHead response;
+    response.status = 200;
+    runtime.onHttpResponse(*pool->members.front(), request, response, HttpConnectionInfo{});
+    QCOMPARE(response.status, 200);
+    QCOMPARE(std::string(response.headers.value("x-call-error").value_or("")), std::string("ERR_SWITCHYARD_3606"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpRequestResponse)
