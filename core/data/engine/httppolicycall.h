@@ -8,9 +8,10 @@
 
 namespace switchyard {
 
-// An on_http_request phase suspended on an `http-request` action
-// (HttpPolicyDecision::Kind::Call): the session makes `call` (PolicyCallClient)
-// and hands this back to HttpPolicyHook::resumeAfterCall() on the same
+// A phase suspended on an `http-request` action: on_http_request answers
+// HttpPolicyDecision::Kind::Call, on_http_response ResponseEdit::call. The
+// session makes `call` (PolicyCallClient) and hands this back to
+// HttpPolicyHook::resumeAfterCall() / resumeResponseAfterCall() on the same
 // worker. The hook derives from it to keep its own state.
 struct HttpPolicyCall
 {

@@ -8,6 +8,7 @@
 #include "model/endpoint.h"
 #include "policy/exec/policyfiredrule.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -134,6 +135,12 @@ public:
         // rules and log entries.
         std::vector<PolicyFiredRule> fired;
         std::vector<PolicyLogEntry> logs;
+        // Set: the phase waits for an http-request and nothing of
+        // `response` or `body` is final yet (the body may have been taken).
+        // The engine holds the response, makes the call (PolicyCallClient)
+        // and hands this back to resumeResponseAfterCall() with the same
+        // `response` and `body`.
+        std::shared_ptr<HttpPolicyCall> call;
     };
 
     // on_http_response with the body: `body` holds the whole body when the
@@ -148,6 +155,42 @@ public:
         (void)body;
         onHttpResponse(endpoint, request, response, connection);
         return {};
+    }
+
+    // Goes on with an on_http_response that answered ResponseEdit::call
+    // once call->call holds the outcome; may answer a call again (retries,
+    // a later http-request). Then edits `response` and `body` as
+    // onHttpResponseWithBody would have.
+    virtual ResponseEdit resumeResponseAfterCall(const std::shared_ptr<HttpPolicyCall> &call,
+                                                 HttpResponseHead &response, std::optional<std::string> &body,
+                                                 const HttpConnectionInfo &connection)
+    {
+        (void)call, (void)response, (void)body, (void)connection;
+        return {};
+    }
+
+    // For a response that cannot wait (a 101, a synchronous caller): every
+    // call `edit` asks for fails with ERR_SWITCHYARD_3606 (`why` its
+    // message) and the phase goes on per on_error. Fired rules and logs of
+    // every step are kept in the returned edit.
+    ResponseEdit refuseCalls(ResponseEdit edit, HttpResponseHead &response, std::optional<std::string> &body,
+                             const HttpConnectionInfo &connection, const std::string &why)
+    {
+        while (edit.call) {
+            const std::shared_ptr<HttpPolicyCall> call = std::move(edit.call);
+            edit.call.reset();
+            PolicyHttpCall &attempt = *call->call;
+            ++attempt.attempts; // bounds retry_condition
+            attempt.response.reset();
+            attempt.errorCode = "ERR_SWITCHYARD_3606";
+            attempt.errorMessage = why;
+            attempt.errorStatus = 501;
+            ResponseEdit next = resumeResponseAfterCall(call, response, body, connection);
+            next.fired.insert(next.fired.begin(), edit.fired.begin(), edit.fired.end());
+            next.logs.insert(next.logs.begin(), edit.logs.begin(), edit.logs.end());
+            edit = std::move(next);
+        }
+        return edit;
     }
 
     // The engine answered a request the policy let through itself, because

@@ -433,6 +433,10 @@ void HttpProxySession::forwardRequest()
 
 void HttpProxySession::respondLocally(std::string response)
 {
+    // An answer of our own (the upstream failed meanwhile) supersedes an
+    // on_http_response still waiting for its http-request.
+    m_responseCall.reset();
+    m_heldResponseComplete = false;
     m_localResponse = true;
     m_clientKeepAlive = false;
     m_responseStarted = m_responseComplete = true;
@@ -452,7 +456,8 @@ void HttpProxySession::respondError(int status, const std::string &message, std:
 
 void HttpProxySession::maybeFinish()
 {
-    if (m_phase != Phase::Exchange || !m_responseComplete || m_clientWriting || !m_clientOut.empty())
+    if (m_phase != Phase::Exchange || !m_responseComplete || m_clientWriting || !m_clientOut.empty()
+        || m_responseCall)
         return;
     const bool requestDone = m_requestComplete && !m_upWriting && m_upOut.empty();
     if (m_requestComplete && m_upstream && (m_upWriting || !m_upOut.empty()))

@@ -107,7 +107,11 @@ private:
     void runBufferedRequestPolicy();
     bool holdResponseForPolicy(HttpResponseHead &out);
     bool runHeadOnlyResponsePolicy(HttpResponseHead &out);
-    void runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead &out, std::optional<std::string> &body);
+    // on_http_response over the chain from m_responseStep (`resumed`: the
+    // call a step waited for). False while it waits for an http-request:
+    // `out` and `body` are held in m_pendingResponse / m_pendingBody then.
+    bool runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead &out, std::optional<std::string> &body,
+                           std::shared_ptr<HttpPolicyCall> resumed = nullptr);
     void sendWholeResponse(HttpResponseHead out, std::string body);
     void relayPolicyBody(std::string_view data);
     void appendClientBody(std::string_view data);
@@ -115,6 +119,11 @@ private:
 
     // http-request: the policy waits for a call (httpproxysessioncall.cpp).
     void runPolicyCall(std::shared_ptr<HttpPolicyCall> call);
+    // on_http_response waits for one: the response head is held, body bytes
+    // read meanwhile are kept in order and the upstream is not read again.
+    void runResponseCall(std::shared_ptr<HttpPolicyCall> call);
+    void resumeResponsePolicy(std::shared_ptr<HttpPolicyCall> call);
+    bool holdWhileResponseCall(std::string_view data);
 
     void maybeFinish();
     void startTunnel();
@@ -212,6 +221,15 @@ private:
     std::unique_ptr<StreamCompressor> m_compressor; // compress-response, streaming
     bool m_drainRequest = false;     // a policy answered; the request body is read and dropped
     std::size_t m_drainedBytes = 0;
+
+    // on_http_response and its http-request (runResponsePolicy).
+    std::shared_ptr<HttpPolicyCall> m_responseCall; // set while one is made
+    std::size_t m_responseStep = 0;                 // the chain's endpoint whose phase runs
+    std::string m_responseCoding;
+    std::vector<HttpHeaderField> m_responseFraming; // as the engine set them
+    std::optional<std::string> m_pendingBody;       // whole-body phases: the body meanwhile
+    std::string m_heldResponseBody;                 // streamed bytes that came meanwhile
+    bool m_heldResponseComplete = false;
 
     bool m_tunnelClientDone = false;
     bool m_tunnelUpstreamDone = false;

@@ -33,6 +33,10 @@ void HttpProxySession::resetBodyState()
     m_upChunked = false;
     m_drainRequest = false;
     m_drainedBytes = 0;
+    m_responseCall.reset();
+    m_pendingBody.reset();
+    m_heldResponseBody.clear();
+    m_heldResponseComplete = false;
 }
 
 // ------------------------------------------------------------------ request
@@ -113,7 +117,10 @@ bool HttpProxySession::holdResponseForPolicy(HttpResponseHead &out)
     if (out.upgrade) {
         std::optional<std::string> none;
         const auto run = [&](const Endpoint &endpoint) {
-            HttpPolicyHook::ResponseEdit edit = hook->onHttpResponseWithBody(endpoint, m_request, out, none, m_info);
+            // The tunnel's first bytes follow a 101 at once: it cannot wait.
+            HttpPolicyHook::ResponseEdit edit
+                = hook->refuseCalls(hook->onHttpResponseWithBody(endpoint, m_request, out, none, m_info), out, none,
+                                    m_info, "http-request is not made on a 101 Switching Protocols response");
             captureFired(std::move(edit.fired), std::move(edit.logs));
         };
         if (m_responseChain.empty())
@@ -142,8 +149,9 @@ bool HttpProxySession::holdResponseForPolicy(HttpResponseHead &out)
 bool HttpProxySession::runHeadOnlyResponsePolicy(HttpResponseHead &out)
 {
     std::optional<std::string> body;
-    if (const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load())
-        runResponsePolicy(*hook, out, body);
+    const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load();
+    if (hook && !runResponsePolicy(*hook, out, body))
+        return true; // held until the call is over
     if (!body)
         return false;
     // A custom-response replaced the upstream's answer: its body is dropped
@@ -153,32 +161,45 @@ bool HttpProxySession::runHeadOnlyResponsePolicy(HttpResponseHead &out)
     return true;
 }
 
-void HttpProxySession::runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead &out, std::optional<std::string> &body)
+bool HttpProxySession::runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead &out,
+                                         std::optional<std::string> &body, std::shared_ptr<HttpPolicyCall> resumed)
 {
-    // The framing fields as the engine set them, to put back whatever the
-    // policy did to them.
-    std::vector<HttpHeaderField> framing;
-    for (const HttpHeaderField &field : out.headers.fields()) {
-        if (field.lowerName == "content-length" || field.lowerName == "transfer-encoding")
-            framing.push_back(field);
+    if (!resumed) {
+        m_responseStep = 0;
+        m_responseCoding.clear();
+        // The framing fields as the engine set them, to put back whatever
+        // the policy did to them.
+        m_responseFraming.clear();
+        for (const HttpHeaderField &field : out.headers.fields()) {
+            if (field.lowerName == "content-length" || field.lowerName == "transfer-encoding")
+                m_responseFraming.push_back(field);
+        }
     }
-    std::string coding;
-    const auto run = [&](const Endpoint &endpoint) {
-        HttpPolicyHook::ResponseEdit edit = hook.onHttpResponseWithBody(endpoint, m_request, out, body, m_info);
+    const std::size_t steps = m_responseChain.empty() ? 1 : m_responseChain.size();
+    for (; m_responseStep < steps; ++m_responseStep) {
+        const Endpoint &endpoint = m_responseChain.empty() ? *m_endpoint : *m_responseChain[m_responseStep];
+        HttpPolicyHook::ResponseEdit edit = resumed
+                                                ? hook.resumeResponseAfterCall(resumed, out, body, m_info)
+                                                : hook.onHttpResponseWithBody(endpoint, m_request, out, body, m_info);
+        resumed.reset();
         captureFired(std::move(edit.fired), std::move(edit.logs));
-        if (coding.empty())
-            coding = std::move(edit.contentCoding);
-    };
-    if (m_responseChain.empty())
-        run(*m_endpoint);
-    for (const EndpointPtr &endpoint : m_responseChain)
-        run(*endpoint);
+        if (edit.call) {
+            m_pendingResponse = std::move(out);
+            m_pendingBody = std::move(body);
+            runResponseCall(std::move(edit.call));
+            return false;
+        }
+        if (m_responseCoding.empty())
+            m_responseCoding = std::move(edit.contentCoding);
+    }
+    const std::string coding = std::move(m_responseCoding);
+    m_responseCoding.clear();
     out.headers.remove("content-length");
     out.headers.remove("transfer-encoding");
     if (body) {
         if (!coding.empty() && !CompressResponseRunner::encodeWhole(coding, *body))
             out.headers.remove("content-encoding");
-        return; // sendWholeResponse frames it
+        return true; // sendWholeResponse frames it
     }
     if (!coding.empty() && out.framing != HttpBodyFraming::None) {
         const auto parsed = contentCodingFromString(coding);
@@ -192,12 +213,13 @@ void HttpProxySession::runResponsePolicy(HttpPolicyHook &hook, HttpResponseHead 
                 out.framing = HttpBodyFraming::UntilClose;
                 out.keepAlive = false;
             }
-            return;
+            return true;
         }
         out.headers.remove("content-encoding");
     }
-    for (const HttpHeaderField &field : framing)
+    for (const HttpHeaderField &field : m_responseFraming)
         out.headers.append(field.name, field.value);
+    return true;
 }
 
 void HttpProxySession::sendWholeResponse(HttpResponseHead out, std::string body)
@@ -229,6 +251,8 @@ void HttpProxySession::appendClientBody(std::string_view data)
 
 void HttpProxySession::relayPolicyBody(std::string_view data)
 {
+    if (holdWhileResponseCall(data))
+        return;
     const std::size_t cap = m_limits->maxPolicyBodySize;
     if (m_bufferResponse) {
         if (m_responseBody.size() + data.size() <= cap) {
@@ -278,8 +302,9 @@ bool HttpProxySession::completePolicyBody()
         HttpResponseHead out = std::move(m_pendingResponse);
         std::optional<std::string> body(std::move(m_responseBody));
         m_responseBody.clear();
-        if (const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load())
-            runResponsePolicy(*hook, out, body);
+        const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load();
+        if (hook && !runResponsePolicy(*hook, out, body))
+            return true; // sent when the call is over
         sendWholeResponse(std::move(out), std::move(*body));
         return true;
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// HttpProxySession: an on_http_request phase suspended on http-request. The
-// call runs on this worker (PolicyCallClient); the phase resumes here when
-// it is over, so the worker never waits for it.
+// HttpProxySession: a phase suspended on http-request. The call runs on
+// this worker (PolicyCallClient); the phase resumes here when it is over,
+// so the worker never waits for it. In on_http_response the upstream's
+// response head waits meanwhile, with the body bytes already read.
 #include "data/engine/httpproxysession.h"
 
 #include "data/engine/engineerrors.h"
@@ -34,6 +35,64 @@ void HttpProxySession::runPolicyCall(std::shared_ptr<HttpPolicyCall> call)
         self->applyPolicyDecision(std::move(decision));
         self->afterClientInput();
     });
+}
+
+void HttpProxySession::runResponseCall(std::shared_ptr<HttpPolicyCall> call)
+{
+    m_responseCall = call;
+    const std::uint64_t exchange = m_exchange;
+    PolicyCallClient::start(m_worker, call, m_info, 1, [self = shared_from_this(), call, exchange] {
+        if (exchange != self->m_exchange || self->m_phase != Phase::Exchange || self->m_responseCall != call)
+            return;
+        self->resumeResponsePolicy(call);
+    });
+}
+
+void HttpProxySession::resumeResponsePolicy(std::shared_ptr<HttpPolicyCall> call)
+{
+    m_responseCall.reset();
+    HttpResponseHead out = std::move(m_pendingResponse);
+    std::optional<std::string> body = std::move(m_pendingBody);
+    m_pendingBody.reset();
+    const bool whole = body.has_value();
+    const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load();
+    if (!hook) {
+        // The upstream's body is left unread: its connection goes.
+        m_upstreamClean = false;
+        m_upstreamKeepAlive = false;
+        respondError(503, "The traffic policy was removed while it ran.", EngineErrors::PolicyNotExecutable);
+    } else if (!runResponsePolicy(*hook, out, body, std::move(call))) {
+        return; // the next call (a retry, a later http-request)
+    } else {
+        // As without a call: a body the phase replaced or read whole goes
+        // out with its length; the upstream's rest is dropped or streams.
+        if (body && !whole)
+            m_discardResponseBody = true;
+        if (body)
+            sendWholeResponse(std::move(out), std::move(*body));
+        else
+            sendResponseHead(std::move(out));
+        std::string held = std::move(m_heldResponseBody);
+        m_heldResponseBody.clear();
+        if (!held.empty())
+            onResponseBody(held);
+        if (m_heldResponseComplete && m_phase == Phase::Exchange) {
+            m_heldResponseComplete = false;
+            onResponseComplete();
+        }
+    }
+    flushClient();
+    if (!m_clientWriting && !m_responseComplete && !m_responseUpgraded)
+        readUpstream();
+    maybeFinish();
+}
+
+bool HttpProxySession::holdWhileResponseCall(std::string_view data)
+{
+    if (!m_responseCall)
+        return false;
+    m_heldResponseBody.append(data);
+    return true;
 }
 
 } // namespace switchyard

@@ -130,7 +130,8 @@ void HttpProxySession::onUpstreamWritten(const std::shared_ptr<ByteStream> &stre
         flushUpstream();
         return;
     }
-    if (m_requestComplete && !m_responseStarted && m_upstreamWait == UpstreamWait::None)
+    // A head held for on_http_response's http-request has arrived already.
+    if (m_requestComplete && !m_responseStarted && !m_responseCall && m_upstreamWait == UpstreamWait::None)
         setUpstreamWait(UpstreamWait::Response);
     maybeReadClient();
     maybeFinish();
@@ -138,7 +139,9 @@ void HttpProxySession::onUpstreamWritten(const std::shared_ptr<ByteStream> &stre
 
 void HttpProxySession::readUpstream()
 {
-    if (m_upReading || !m_upstream || m_phase >= Phase::Closing)
+    // While on_http_response waits for a call, what was read is held: the
+    // upstream waits too (backpressure).
+    if (m_upReading || !m_upstream || m_phase >= Phase::Closing || m_responseCall)
         return;
     if (!m_upIn)
         m_upIn = m_worker.takeBuffer();
@@ -219,7 +222,7 @@ void HttpProxySession::feedUpstream(std::string_view data)
             return;
         }
         data.remove_prefix(result.consumed);
-        if (result.status == HttpFeedStatus::Paused && !m_responseComplete) {
+        if (result.status == HttpFeedStatus::Paused && !m_responseComplete && !m_heldResponseComplete) {
             // A 1xx went by; the final response follows.
             m_responseParser->resume();
             continue;
@@ -346,7 +349,7 @@ void HttpProxySession::onResponseBody(std::string_view data)
         return;
     // Policy bodies are captured where they reach the client
     // (appendClientBody, sendWholeResponse): the inspector shows what was sent.
-    if (m_bufferResponse || m_discardResponseBody || m_compressor) {
+    if (m_responseCall || m_bufferResponse || m_discardResponseBody || m_compressor) {
         relayPolicyBody(data);
         return;
     }
@@ -366,6 +369,10 @@ void HttpProxySession::onResponseComplete()
 {
     if (m_informational) {
         m_informational = false;
+        return;
+    }
+    if (m_responseCall) {
+        m_heldResponseComplete = true; // replayed when the call is over
         return;
     }
     if (completePolicyBody()) {

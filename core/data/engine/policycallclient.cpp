@@ -264,22 +264,11 @@ void PolicyCallClient::responded(PolicyResponse response)
     // The called endpoints' on_http_response, innermost first, over the
     // upstream's answer (a policy's own answer already went through them).
     if (m_upstreamEndpoint) {
-        if (const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load()) {
-            for (const EndpointPtr &endpoint : m_responseChain) {
-                if (endpoint->trafficPolicy.empty())
-                    continue;
-                HttpResponseHead head;
-                head.status = response.statusCode;
-                head.reason = HttpSerializer::reasonPhrase(response.statusCode);
-                head.headers = std::move(response.headers);
-                std::optional<std::string> body = std::move(response.body);
-                hook->onHttpResponseWithBody(*endpoint, m_head, head, body, m_connection);
-                response.statusCode = head.status;
-                response.headers = std::move(head.headers);
-                response.body = body ? std::move(*body) : std::string();
-            }
-        }
         m_upstreamEndpoint.reset();
+        m_response = std::move(response);
+        m_responseStep = 0;
+        respondThrough(nullptr);
+        return;
     }
     // A loop refused further in fails every call of the loop, not only the
     // innermost: otherwise each caller would see a mere 508 response.
@@ -304,6 +293,39 @@ void PolicyCallClient::responded(PolicyResponse response)
     response.headers.remove("transfer-encoding");
     m_pending->call->response = std::move(response);
     finish();
+}
+
+void PolicyCallClient::respondThrough(std::shared_ptr<HttpPolicyCall> resumed)
+{
+    const std::shared_ptr<HttpPolicyHook> hook = m_worker.state().policyHook.load();
+    for (; hook && m_responseStep < m_responseChain.size(); ++m_responseStep) {
+        const Endpoint &endpoint = *m_responseChain[m_responseStep];
+        if (endpoint.trafficPolicy.empty())
+            continue;
+        HttpResponseHead head;
+        head.status = m_response.statusCode;
+        head.reason = HttpSerializer::reasonPhrase(m_response.statusCode);
+        head.headers = std::move(m_response.headers);
+        std::optional<std::string> body = std::move(m_response.body);
+        HttpPolicyHook::ResponseEdit edit
+            = resumed ? hook->resumeResponseAfterCall(resumed, head, body, m_connection)
+                      : hook->onHttpResponseWithBody(endpoint, m_head, head, body, m_connection);
+        resumed.reset();
+        m_response.statusCode = head.status;
+        m_response.headers = std::move(head.headers);
+        m_response.body = body ? std::move(*body) : std::string();
+        if (edit.call) {
+            // The called endpoint's on_http_response makes its own call:
+            // one hop further, as from its on_http_request.
+            std::shared_ptr<HttpPolicyCall> nested = std::move(edit.call);
+            PolicyCallClient::start(m_worker, nested, m_connection, m_depth + 1, [self = shared_from_this(), nested] {
+                if (!self->m_finished)
+                    self->respondThrough(nested);
+            });
+            return;
+        }
+    }
+    responded(std::move(m_response));
 }
 
 void PolicyCallClient::fail(int status, std::string code, std::string message)

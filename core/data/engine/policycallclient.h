@@ -47,6 +47,9 @@ private:
     void onConnected(std::shared_ptr<ByteStream> stream, const std::string &error);
     void read();
     void responded(PolicyResponse response);
+    // on_http_response of m_responseChain from m_responseStep over
+    // m_response; `resumed`: the call that step waited for.
+    void respondThrough(std::shared_ptr<HttpPolicyCall> resumed);
     void fail(int status, std::string code, std::string message);
     void finish();
 
@@ -78,6 +81,8 @@ private:
     HttpResponseHead m_responseHead;
     std::string m_responseBody;
     bool m_complete = false;
+    PolicyResponse m_response; // going through the response chain
+    std::size_t m_responseStep = 0;
 };
 
 } // namespace switchyard

@@ -292,33 +292,56 @@ HttpPolicyDecision PolicyRuntime::runRequest(const std::shared_ptr<RequestRun> &
     // A policy's own answer still runs on_http_response, on the responder
     // first and then outwards.
     exchange.response = std::move(*response);
-    respondThrough(chain, chain.size() - 1, exchange);
-    HttpPolicyDecision answer = respondWith(std::move(*exchange.response), exchange.responseCoding);
-    if (chain.size() > 1)
-        answer.responseChain.assign(chain.rbegin(), chain.rend());
-    return recorded(std::move(answer), exchange);
+    run->responding = chain.size();
+    return answer(run);
 }
 
-void PolicyRuntime::respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange)
+HttpPolicyDecision PolicyRuntime::answer(const std::shared_ptr<RequestRun> &run)
 {
-    for (std::size_t i = last + 1; i-- > 0;) {
-        std::shared_ptr<const CompiledPolicy> policy;
-        if (!compiles(*chain[i], policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
-            continue;
-        setEndpoint(exchange, *chain[i]);
-        PolicyOutcome outcome = runResponsePhase(*policy, exchange);
+    PolicyExchange &exchange = run->exchange;
+    const std::vector<EndpointPtr> &chain = run->chain;
+    for (; run->responding > 0; --run->responding) {
+        const Endpoint &current = *chain[run->responding - 1];
+        PolicyOutcome outcome;
+        if (run->call) {
+            // Resumed: the policy the phase was suspended in, whatever the
+            // registry holds now.
+            setEndpoint(exchange, current);
+            outcome = resumeResponsePhase(*run->policy, exchange, run->resume, std::move(run->call));
+            run->call.reset();
+        } else {
+            std::shared_ptr<const CompiledPolicy> policy;
+            if (!compiles(current, policy) || !policy || !policy->phase(PolicyPhase::HttpResponse))
+                continue;
+            setEndpoint(exchange, current);
+            outcome = runResponsePhase(*policy, exchange);
+            run->policy = std::move(policy);
+        }
+        if (outcome.kind == PolicyOutcome::Kind::Suspend) {
+            run->resume = outcome.resume;
+            awaitCall(*run, exchange, current.accountId);
+            HttpPolicyDecision decision;
+            decision.kind = HttpPolicyDecision::Kind::Call;
+            decision.call = run;
+            return decision;
+        }
         if (outcome.kind == PolicyOutcome::Kind::Respond) {
             exchange.response = std::move(outcome.response);
             exchange.responseCoding.clear();
         }
     }
+    HttpPolicyDecision decision = respondWith(std::move(*exchange.response), exchange.responseCoding);
+    if (chain.size() > 1)
+        decision.responseChain.assign(chain.rbegin(), chain.rend());
+    return recorded(std::move(decision), exchange);
 }
 
 void PolicyRuntime::onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request,
                                    HttpResponseHead &response, const HttpConnectionInfo &connection)
 {
     std::optional<std::string> streamed;
-    onHttpResponseWithBody(endpoint, request, response, streamed, connection);
+    refuseCalls(onHttpResponseWithBody(endpoint, request, response, streamed, connection), response, streamed,
+                connection, "http-request is not made in a synchronous onHttpResponse");
 }
 
 void PolicyRuntime::onUpstreamFailure(const Endpoint &endpoint, const HttpRequestHead &request, int status,
@@ -360,6 +383,44 @@ HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoin
     if (!hasResponsePhase)
         return edit;
     PolicyOutcome outcome = runResponsePhase(*policy, exchange);
+    if (outcome.kind == PolicyOutcome::Kind::Suspend) {
+        auto run = std::make_shared<ResponseRun>();
+        run->exchange = std::move(exchange);
+        run->policy = std::move(policy);
+        run->resume = outcome.resume;
+        awaitCall(*run, run->exchange, endpoint.accountId);
+        edit.call = std::move(run);
+        return edit;
+    }
+    return finishResponse(outcome, exchange, response, body);
+}
+
+HttpPolicyHook::ResponseEdit PolicyRuntime::resumeResponseAfterCall(const std::shared_ptr<HttpPolicyCall> &call,
+                                                                    HttpResponseHead &response,
+                                                                    std::optional<std::string> &body,
+                                                                    const HttpConnectionInfo &connection)
+{
+    (void)connection;
+    ResponseEdit edit;
+    auto run = std::dynamic_pointer_cast<ResponseRun>(call);
+    if (!run || !run->call)
+        return edit;
+    PolicyOutcome outcome = resumeResponsePhase(*run->policy, run->exchange, run->resume, std::move(run->call));
+    run->call.reset();
+    if (outcome.kind == PolicyOutcome::Kind::Suspend) {
+        run->resume = outcome.resume;
+        awaitCall(*run, run->exchange, run->accountId);
+        edit.call = run;
+        return edit;
+    }
+    return finishResponse(outcome, run->exchange, response, body);
+}
+
+HttpPolicyHook::ResponseEdit PolicyRuntime::finishResponse(PolicyOutcome &outcome, PolicyExchange &exchange,
+                                                           HttpResponseHead &response,
+                                                           std::optional<std::string> &body)
+{
+    ResponseEdit edit;
     const bool replaced = outcome.kind == PolicyOutcome::Kind::Respond;
     PolicyResponse &edited = replaced ? outcome.response : *exchange.response;
     if (edited.statusCode != response.status) {
@@ -369,7 +430,7 @@ HttpPolicyHook::ResponseEdit PolicyRuntime::onHttpResponseWithBody(const Endpoin
     response.headers = std::move(edited.headers);
     // A custom-response replaces the upstream's response, body included;
     // otherwise a buffered body comes back as the actions left it.
-    if (replaced || body)
+    if (replaced || exchange.responseBodyWhole)
         body = std::move(edited.body);
     if (!replaced)
         edit.contentCoding = std::move(exchange.responseCoding);

@@ -41,6 +41,8 @@ public:
 
     HttpPolicyDecision onHttpRequest(const Endpoint &endpoint, HttpRequestHead &request,
                                      const HttpConnectionInfo &connection) override;
+    // Synchronous: an http-request there fails with ERR_SWITCHYARD_3606 (the
+    // engine uses onHttpResponseWithBody, which suspends on it).
     void onHttpResponse(const Endpoint &endpoint, const HttpRequestHead &request, HttpResponseHead &response,
                         const HttpConnectionInfo &connection) override;
     // Runner actions that watch outcomes (circuit-breaker) see the engine's
@@ -62,10 +64,16 @@ public:
                                         const HttpConnectionInfo &connection) override;
 
     // http-request (policyruntimecall.cpp): on_http_request suspends on it
-    // and answers Kind::Call; this settles the call (retry, halt or record
-    // actions.ngrok.http_request) and runs the phase on.
+    // and answers Kind::Call, on_http_response answers ResponseEdit::call
+    // (also within a policy's own answer, which then is a Kind::Call); these
+    // settle the call (retry, halt or record actions.ngrok.http_request)
+    // and run the phase on. A halt in on_http_response replaces the
+    // response with the error answer, as a custom-response there would.
     HttpPolicyDecision resumeAfterCall(const std::shared_ptr<HttpPolicyCall> &call, HttpRequestHead &request,
                                        std::string &body, const HttpConnectionInfo &connection) override;
+    ResponseEdit resumeResponseAfterCall(const std::shared_ptr<HttpPolicyCall> &call, HttpResponseHead &response,
+                                         std::optional<std::string> &body,
+                                         const HttpConnectionInfo &connection) override;
 
     // The compiled policy of `endpoint`, null when it has none or it does
     // not compile.
@@ -93,6 +101,18 @@ private:
         PolicyResumePoint resume;
         int hops = 0;
         std::shared_ptr<const CompiledPolicy> policy; // keeps the call's retry_condition alive
+        // A policy's own answer going out through on_http_response:
+        // chain[responding - 1] is the next (or the suspended) endpoint.
+        std::size_t responding = 0;
+    };
+
+    // One on_http_response (of an upstream's answer) waiting for an
+    // http-request.
+    struct ResponseRun final : HttpPolicyCall
+    {
+        PolicyExchange exchange;
+        std::shared_ptr<const CompiledPolicy> policy;
+        PolicyResumePoint resume;
     };
 
     HttpPolicyDecision runRequest(const std::shared_ptr<RequestRun> &run, HttpRequestHead &request,
@@ -101,13 +121,27 @@ private:
     // settled already (it failed before leaving; `response` set on halt).
     std::optional<HttpPolicyDecision> suspendOn(const std::shared_ptr<RequestRun> &run, HttpRequestHead &request,
                                                 std::string &body, std::optional<PolicyResponse> &response);
-    // on_http_response of `policy`; an http-request there is not made (it
-    // fails with ERR_SWITCHYARD_3606 and the phase goes on per on_error).
-    PolicyOutcome runResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange);
+    // on_http_response of `policy` from `resume`. A Suspend outcome leaves
+    // the call to make in exchange.httpCall; a call that failed before
+    // leaving is settled here (halt: Respond with its error answer).
+    PolicyOutcome runResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange,
+                                   const PolicyResumePoint &resume = {});
+    // After the call `call` of an on_http_response suspended at `resume`:
+    // Suspend again to retry, else settle it and run the phase on.
+    PolicyOutcome resumeResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange,
+                                      const PolicyResumePoint &resume, std::shared_ptr<PolicyHttpCall> call);
+    // Moves the call a phase suspended on (exchange.httpCall) into `run`;
+    // its deadline starts with the first attempt.
+    static void awaitCall(HttpPolicyCall &run, PolicyExchange &exchange, const std::string &accountId);
+    // A policy's own answer through on_http_response of
+    // chain[run->responding - 1..0]; Kind::Call while one waits for a call.
+    HttpPolicyDecision answer(const std::shared_ptr<RequestRun> &run);
+    // Puts what on_http_response made of the exchange into the session's
+    // `response` and `body`.
+    ResponseEdit finishResponse(PolicyOutcome &outcome, PolicyExchange &exchange, HttpResponseHead &response,
+                                std::optional<std::string> &body);
     bool compiles(const Endpoint &endpoint, std::shared_ptr<const CompiledPolicy> &policy);
     void pruneLocked(const RoutingSnapshot &snapshot);
-    // Runs on_http_response of chain[last..0] over `response`.
-    void respondThrough(const std::vector<EndpointPtr> &chain, std::size_t last, PolicyExchange &exchange);
     bool needsBody(const Endpoint &endpoint, PolicyPhase phase, int depth);
     bool readsBody(const Endpoint &endpoint, const CompiledPolicy &policy, PolicyPhase phase);
 

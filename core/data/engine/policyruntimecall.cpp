@@ -35,9 +35,8 @@ std::optional<HttpPolicyDecision> PolicyRuntime::suspendOn(const std::shared_ptr
         settle(run->exchange, *call, response);
         return std::nullopt;
     }
-    call->deadline = std::chrono::steady_clock::now() + call->timeout;
-    run->call = std::move(call);
-    run->accountId = run->chain.back()->accountId;
+    run->exchange.httpCall = std::move(call);
+    awaitCall(*run, run->exchange, run->chain.back()->accountId);
     HttpPolicyDecision decision;
     decision.kind = HttpPolicyDecision::Kind::Call;
     decision.call = run;
@@ -55,6 +54,8 @@ HttpPolicyDecision PolicyRuntime::resumeAfterCall(const std::shared_ptr<HttpPoli
         close.kind = HttpPolicyDecision::Kind::Close;
         return close;
     }
+    if (run->responding > 0)
+        return answer(run);
     if (HttpRequestRunner::shouldRetry(*run->call, run->exchange, PolicyPhase::HttpRequest)) {
         run->call->response.reset();
         run->call->errorCode.clear();
@@ -70,18 +71,25 @@ HttpPolicyDecision PolicyRuntime::resumeAfterCall(const std::shared_ptr<HttpPoli
     return runRequest(run, request, body, std::move(response));
 }
 
-PolicyOutcome PolicyRuntime::runResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange)
+void PolicyRuntime::awaitCall(HttpPolicyCall &run, PolicyExchange &exchange, const std::string &accountId)
+{
+    run.call = std::move(exchange.httpCall);
+    exchange.httpCall.reset();
+    if (run.call->attempts == 0)
+        run.call->deadline = std::chrono::steady_clock::now() + run.call->timeout;
+    run.accountId = accountId;
+}
+
+PolicyOutcome PolicyRuntime::runResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange,
+                                              const PolicyResumePoint &resume)
 {
     const PolicyExecutor executor(m_runners);
-    PolicyOutcome outcome = executor.run(policy, PolicyPhase::HttpResponse, exchange);
+    PolicyOutcome outcome = executor.run(policy, PolicyPhase::HttpResponse, exchange, nullptr, resume);
     while (outcome.kind == PolicyOutcome::Kind::Suspend) {
+        if (exchange.httpCall && exchange.httpCall->errorCode.empty())
+            return outcome; // the session makes it
         std::shared_ptr<PolicyHttpCall> call = std::move(exchange.httpCall);
         exchange.httpCall.reset();
-        if (call && call->errorCode.empty()) {
-            call->errorCode = "ERR_SWITCHYARD_3606";
-            call->errorMessage = "http-request is not made in on_http_response";
-            call->errorStatus = 501;
-        }
         std::optional<PolicyResponse> halted;
         if (call)
             settle(exchange, *call, halted);
@@ -93,6 +101,30 @@ PolicyOutcome PolicyRuntime::runResponsePhase(const CompiledPolicy &policy, Poli
         outcome = executor.run(policy, PolicyPhase::HttpResponse, exchange, nullptr, outcome.resume);
     }
     return outcome;
+}
+
+PolicyOutcome PolicyRuntime::resumeResponsePhase(const CompiledPolicy &policy, PolicyExchange &exchange,
+                                                 const PolicyResumePoint &resume,
+                                                 std::shared_ptr<PolicyHttpCall> call)
+{
+    PolicyOutcome outcome;
+    if (HttpRequestRunner::shouldRetry(*call, exchange, PolicyPhase::HttpResponse)) {
+        call->response.reset();
+        call->errorCode.clear();
+        call->errorMessage.clear();
+        exchange.httpCall = std::move(call);
+        outcome.kind = PolicyOutcome::Kind::Suspend;
+        outcome.resume = resume;
+        return outcome;
+    }
+    std::optional<PolicyResponse> halted;
+    settle(exchange, *call, halted);
+    if (halted) {
+        outcome.kind = PolicyOutcome::Kind::Respond;
+        outcome.response = std::move(*halted);
+        return outcome;
+    }
+    return runResponsePhase(policy, exchange, resume);
 }
 
 } // namespace switchyard

@@ -73,7 +73,6 @@ private slots:
     void bodyOver256KbIsAnError();
     void loopIsStopped();
     void concurrentCallsDoNotBlock();
-    void responsePhaseCallIsNotMadeYet();
 
 private:
     RawResponse fetch(const std::string &host, const std::string &path = "/");
@@ -143,11 +142,6 @@ void TestHttpRequestAction::initTestCase()
                  callThen("          url: https://loop.internal/again\n          on_error: halt\n", "never")),
         endpoint("http://loop.localhost", "looper", o,
                  callThen("          url: https://loop.internal/start\n", "loop " + ErrorCode)),
-        endpoint("http://response.localhost", "response", o,
-                 "on_http_response:\n  - actions:\n      - type: http-request\n        config:\n"
-                 "          url: https://hello.internal/\n"
-                 "      - type: add-headers\n        config:\n          headers:\n"
-                 "            x-call-error: \"" + ErrorCode + "\"\n"),
         endpoint("http://many.localhost", "many", o,
                  callThen("          url: https://slow.internal/slow/400\n",
                           "${string(actions.ngrok.http_request.res.status_code)}")),
@@ -279,14 +273,6 @@ void TestHttpRequestAction::concurrentCallsDoNotBlock()
         QCOMPARE(r.body, std::string("200"));
     }
     QVERIFY2(timer.elapsed() < 5000, std::to_string(timer.elapsed()).c_str());
-}
-
-void TestHttpRequestAction::responsePhaseCallIsNotMadeYet()
-{
-    const RawResponse r = fetch("response.localhost", "/status/201");
-    QCOMPARE(r.status, 201);
-    QCOMPARE(r.header("x-origin-name"), std::string("O"));
-    QCOMPARE(r.header("x-call-error"), std::string("ERR_SWITCHYARD_3606"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpRequestAction)
