@@ -6,6 +6,7 @@
 #include "data/engine/l4gate.h"
 #include "data/engine/tlsstream.h"
 #include "data/http/httpheaders.h"
+#include "data/tls/tlsfactsreader.h"
 
 #include <sys/socket.h>
 
@@ -211,6 +212,7 @@ void TlsAcceptSession::terminate(const std::string &serverName,
             info.proto = "https";
             info.serverName = serverName;
             info.listenAddress = self->m_listener->address;
+            info.tls = TlsFactsReader::read(self->m_tls->stream().native_handle(), serverName);
             auto session = std::make_shared<HttpProxySession>(self->m_worker, std::move(self->m_tls),
                                                               self->m_listener, std::move(info));
             session->start();
