@@ -293,6 +293,38 @@ private slots:
         QCOMPARE(response.body, std::string("false"));
     }
 
+    // Every way Switchyard ends a terminated HTTPS connection sends
+    // close_notify first: the client reads a clean TLS EOF.
+    void closeNotify_data()
+    {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QString>("request");
+        QTest::addColumn<QString>("expectedBody");
+        const QString keepAlive = "GET / HTTP/1.1\r\nHost: app.localhost\r\n\r\n";
+        QTest::newRow("Connection: close") << QString::fromStdString(respondWith("on_http_request", "bye"))
+                                           << QString::fromStdString(Get) << "bye";
+        QTest::newRow("keep-alive idle timeout") << QString::fromStdString(respondWith("on_http_request", "idle"))
+                                                 << keepAlive << "idle";
+        QTest::newRow("close-connection action")
+            << "on_http_request:\n  - actions:\n      - type: close-connection\n" << keepAlive << "";
+    }
+
+    void closeNotify()
+    {
+        QFETCH(QString, policy);
+        QFETCH(QString, request);
+        QFETCH(QString, expectedBody);
+        QTemporaryDir data;
+        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:1", policy.toStdString())}, data.path(),
+                      std::chrono::milliseconds(300));
+        TlsClientSetup client;
+        client.sni = "app.localhost";
+        const ClientOutcome r = exchange(e.https(), client, request.toStdString());
+        QVERIFY(r.handshake);
+        QCOMPARE(QString::fromStdString(bodyOf(r.reply)), expectedBody);
+        QCOMPARE(r.lastError, SSL_ERROR_ZERO_RETURN);
+    }
+
 private:
     QString path(const QString &name) const { return m_certs.filePath(name); }
 
