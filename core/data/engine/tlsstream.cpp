@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/engine/tlsstream.h"
 
+#include "data/engine/tlsclosenotify.h"
+
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
@@ -35,13 +37,8 @@ void TlsStream::close()
     sendCloseNotify(After::Close);
 }
 
-// A client that sees the socket end without close_notify cannot tell our
-// deliberate close from a truncation attack, so every close of an
-// established connection sends one. asio's async_shutdown would also wait
-// for the peer's close_notify, which most peers never send: marking the
-// peer's as received makes it write ours and complete. A pending read
-// therefore ends (EOF) if bytes come while ours goes out; the mark is taken
-// back afterwards so a half-closed stream can still be read.
+// Bounded by CloseNotifyBound: a peer that reads nothing does not keep the
+// socket open.
 void TlsStream::sendCloseNotify(After after)
 {
     if (after == After::Close)
@@ -52,15 +49,11 @@ void TlsStream::sendCloseNotify(After after)
         return; // the one in flight ends as m_after says
     }
     m_closeNotifyStarted = true;
-    SSL *ssl = m_stream.native_handle();
     std::weak_ptr<TlsStream> weak = weak_from_this();
-    if (!m_stream.next_layer().is_open() || SSL_is_init_finished(ssl) != 1 || weak.expired()
-        || (SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) != 0) {
+    if (!m_stream.next_layer().is_open() || weak.expired()) {
         finishCloseNotify();
         return;
     }
-    const int before = SSL_get_shutdown(ssl);
-    SSL_set_shutdown(ssl, before | SSL_RECEIVED_SHUTDOWN);
     m_closeTimer = std::make_unique<asio::steady_timer>(m_stream.get_executor(), CloseNotifyBound);
     m_closeTimer->async_wait([weak](const std::error_code &error) {
         if (auto self = weak.lock(); self && !error && !self->m_closeNotifyDone) {
@@ -68,8 +61,7 @@ void TlsStream::sendCloseNotify(After after)
             self->finishCloseNotify();
         }
     });
-    m_stream.async_shutdown([self = shared_from_this(), ssl, before](const std::error_code &) {
-        SSL_set_shutdown(ssl, before | SSL_SENT_SHUTDOWN);
+    TlsCloseNotify::send(m_stream, [self = shared_from_this()](const std::error_code &) {
         if (!self->m_closeNotifyDone)
             self->finishCloseNotify();
     });

@@ -82,7 +82,7 @@ TlsFacts::CertificateLoader loaderFor(X509 *owned, bool withPem)
 
 } // namespace
 
-std::shared_ptr<const TlsFacts> TlsFactsReader::read(ssl_st *ssl, std::string sni)
+std::shared_ptr<const TlsFacts> TlsFactsReader::read(ssl_st *ssl, std::string sni, bool byAction)
 {
     auto facts = std::make_shared<TlsFacts>();
     facts->version = SSL_get_version(ssl);
@@ -96,6 +96,7 @@ std::shared_ptr<const TlsFacts> TlsFactsReader::read(ssl_st *ssl, std::string sn
     if (alpn)
         facts->alpn.assign(reinterpret_cast<const char *>(alpn), alpnLength);
     facts->sessionResumed = SSL_session_reused(ssl) == 1;
+    facts->terminatedByAction = byAction;
     X509 *server = SSL_get_certificate(ssl);
     if (server)
         X509_up_ref(server);

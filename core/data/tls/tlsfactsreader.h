@@ -17,8 +17,9 @@ class TlsFactsReader
 {
 public:
     // `ssl`: a server-side connection whose handshake completed; `sni`: the
-    // name the connection was routed by (the ClientHello's, normalized).
-    static std::shared_ptr<const TlsFacts> read(ssl_st *ssl, std::string sni);
+    // name the connection was routed by (the ClientHello's, normalized);
+    // `byAction`: terminate-tls's settings made the handshake.
+    static std::shared_ptr<const TlsFacts> read(ssl_st *ssl, std::string sni, bool byAction);
 };
 
 } // namespace switchyard

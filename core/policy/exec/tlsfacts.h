@@ -44,6 +44,9 @@ public:
     std::string sni;         // lower case, no trailing dot; empty without SNI
     std::string alpn;        // negotiated protocol; empty when none
     bool sessionResumed = false;
+    // terminate-tls in on_tcp_connect set up this handshake: the HTTP
+    // phases also see these facts as actions.ngrok.terminate_tls.
+    bool terminatedByAction = false;
     // Called at most once, on first use; empty or nullopt: no such certificate.
     CertificateLoader serverCertificate;
     CertificateLoader clientCertificate;

@@ -5,7 +5,9 @@
 // a mutual-TLS client certificate; absent on plain HTTP). Also: leaves of
 // the local CA are minted once per name (memory and disk), and a
 // connection Switchyard closes ends with close_notify, not a truncation.
+#include "../../../support/freeport.h"
 #include "../../../support/opensslserver.h"
+#include "../../../support/tlstestsupport.h"
 #include "../../../support/rawhttpclient.h"
 #include "../l4/l4testsupport.h"
 
@@ -13,6 +15,8 @@
 #include "data/engine/engine.h"
 #include "data/engine/policyruntime.h"
 #include "data/engine/tcppolicyruntime.h"
+#include "data/engine/tlsterminationcontexts.h"
+#include "data/tls/certificatecache.h"
 
 #include <asio/read_until.hpp>
 #include <asio/streambuf.hpp>
@@ -23,19 +27,9 @@
 
 using namespace switchyard;
 using namespace l4test;
+using namespace switchyard::test;
 
 namespace {
-
-Endpoint endpointFor(const std::string &url, const std::string &upstream, const std::string &policy = {})
-{
-    Endpoint e;
-    e.name = "e" + std::to_string(std::hash<std::string>{}(url) % 100000);
-    e.url = *EndpointUrl::parse(url);
-    e.binding = *EndpointUrl::resolveBinding(e.url, std::nullopt);
-    e.upstream = *Upstream::parse(upstream, e.url.scheme());
-    e.trafficPolicy = policy;
-    return e;
-}
 
 // A minimal HTTP upstream: reads one request head, answers 200 "ok".
 void httpOkSession(tcp::socket &socket)
@@ -56,90 +50,10 @@ std::string respondWith(const std::string &phase, const std::string &body, const
            "          status_code: 200\n          body: \"" + body + "\"\n";
 }
 
-// Lines of `pem` indented for a YAML block scalar.
-std::string block(const std::string &pem, int indent)
-{
-    std::string out = "|\n";
-    std::size_t start = 0;
-    while (start < pem.size()) {
-        const std::size_t end = pem.find('\n', start);
-        const std::string line = pem.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!line.empty())
-            out += std::string(static_cast<std::size_t>(indent), ' ') + line + "\n";
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return out;
-}
-
 std::string bodyOf(const std::string &reply)
 {
     const std::size_t end = reply.find("\r\n\r\n");
     return end == std::string::npos ? std::string() : reply.substr(end + 4);
-}
-
-struct ClientOutcome
-{
-    bool handshake = false;
-    std::string reply;
-    int lastError = -1; // SSL_get_error of the read that ended the reply
-    std::string peerPem;
-};
-
-// An OpenSSL client: handshake (offering `alpn` when given), send
-// `request`, read until the read fails; records why it failed.
-ClientOutcome exchange(int port, const TlsClientSetup &setup, const std::string &request, const std::string &alpn = {})
-{
-    ClientOutcome out;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return out;
-    }
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (setup.maxVersion)
-        SSL_CTX_set_max_proto_version(ctx, setup.maxVersion);
-    if (!setup.certificateFile.empty()) {
-        SSL_CTX_use_certificate_file(ctx, setup.certificateFile.c_str(), SSL_FILETYPE_PEM);
-        SSL_CTX_use_PrivateKey_file(ctx, setup.keyFile.c_str(), SSL_FILETYPE_PEM);
-    }
-    SSL *ssl = SSL_new(ctx);
-    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char *>(setup.sni.c_str()));
-    if (!alpn.empty()) {
-        std::string wire(1, static_cast<char>(alpn.size()));
-        wire += alpn;
-        SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char *>(wire.data()), static_cast<unsigned>(wire.size()));
-    }
-    SSL_set_fd(ssl, fd);
-    if (SSL_connect(ssl) == 1) {
-        out.handshake = true;
-        if (X509 *peer = SSL_get1_peer_certificate(ssl)) {
-            BIO *bio = BIO_new(BIO_s_mem());
-            PEM_write_bio_X509(bio, peer);
-            char *data = nullptr;
-            const long length = BIO_get_mem_data(bio, &data);
-            out.peerPem.assign(data, static_cast<std::size_t>(length));
-            BIO_free(bio);
-            X509_free(peer);
-        }
-        SSL_write(ssl, request.data(), static_cast<int>(request.size()));
-        char buffer[4096];
-        int n = 0;
-        while ((n = SSL_read(ssl, buffer, sizeof buffer)) > 0)
-            out.reply.append(buffer, static_cast<std::size_t>(n));
-        out.lastError = SSL_get_error(ssl, n);
-    }
-    SSL_free(ssl);
-    SSL_CTX_free(ctx);
-    ::close(fd);
-    return out;
 }
 
 // An engine with both edge listeners, a local CA in `dataDir` and the policy
@@ -185,13 +99,8 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_certs.isValid());
-        QVERIFY(openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-keyout", path("ca.key"), "-out", path("ca.pem"), "-days", "2", "-subj", "/CN=caA",
-                         "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=keyCertSign"}));
-        QVERIFY(openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                         path("client.key"), "-out", path("client.csr"), "-subj", "/O=Example/CN=alice"}));
-        QVERIFY(openssl({"x509", "-req", "-in", path("client.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
-                         "-set_serial", "4660", "-days", "2", "-out", path("client.pem")}));
+        QVERIFY(makeTestCa(m_certs.path(), "caA"));
+        QVERIFY(makeTestClient(m_certs.path(), "client", "caA", "/O=Example/CN=alice", "4660"));
     }
 
     void connectionFacts_data()
@@ -211,7 +120,7 @@ private slots:
         QFETCH(QString, alpn);
         QFETCH(QString, expected);
         QTemporaryDir data;
-        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:1",
+        FactsEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:1",
                                    respondWith("on_http_request", "${conn.tls.version}|${conn.tls.cipher_suite}|"
                                                                   "${conn.tls.sni}|${conn.tls.negotiated_alpn}|"
                                                                   "${conn.tls.session_resumed}"))},
@@ -219,7 +128,8 @@ private slots:
         TlsClientSetup client;
         client.sni = "app.localhost";
         client.maxVersion = clientMax;
-        const ClientOutcome r = exchange(e.https(), client, Get, alpn.toStdString());
+        client.alpn = alpn.toStdString();
+        const TlsProbeResult r = tlsExchange(e.https(), client, Get);
         QVERIFY(r.handshake);
         QCOMPARE(QString::fromStdString(bodyOf(r.reply)), expected);
     }
@@ -228,19 +138,20 @@ private slots:
     void serverCertificate()
     {
         QTemporaryDir data;
-        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:1",
+        FactsEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:1",
                                    respondWith("on_http_request",
                                                "${conn.tls.server.subject}|"
                                                "${conn.tls.server.issuer.startsWith('CN=Switchyard Local CA ')}|"
                                                "${conn.tls.server.san.dns_names[0]}|${size(conn.tls.server.serial_number)}|"
                                                "${conn.tls.server.validity.not_before < conn.tls.server.validity.not_after}|"
-                                               "${has(conn.tls.client)}|${has(conn.tls.server.pem)}"))},
+                                               "${has(conn.tls.client)}|${has(conn.tls.server.pem)}|"
+                                               "${has(actions.ngrok.terminate_tls)}"))},
                       data.path());
         TlsClientSetup client;
         client.sni = "app.localhost";
-        const ClientOutcome r = exchange(e.https(), client, Get);
+        const TlsProbeResult r = tlsExchange(e.https(), client, Get);
         QVERIFY(r.handshake);
-        QCOMPARE(bodyOf(r.reply), std::string("CN=app.localhost,O=Switchyard|true|app.localhost|32|true|false|false"));
+        QCOMPARE(bodyOf(r.reply), std::string("CN=app.localhost,O=Switchyard|true|app.localhost|32|true|false|false|false"));
     }
 
     void clientCertificate()
@@ -249,33 +160,53 @@ private slots:
         const std::string policy =
             "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n        config:\n"
             "          mutual_tls_certificate_authorities:\n            - "
-            + block(readFile(path("ca.pem")), 14);
-        const std::string pem = readFile(path("client.pem"));
-        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:1",
+            + pemBlock(readTextFile(path("caA.pem")), 14);
+        const std::string pem = readTextFile(path("client.pem"));
+        FactsEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:1",
                                    respondWith("on_http_request",
                                                "${conn.tls.client.subject}|${conn.tls.client.issuer}|"
-                                               "${conn.tls.client.serial_number}|${conn.tls.client.pem.size()}",
+                                               "${conn.tls.client.serial_number}|${conn.tls.client.pem.size()}|"
+                                               "${actions.ngrok.terminate_tls.client.subject}|"
+                                               "${actions.ngrok.terminate_tls.version == conn.tls.version}",
                                                policy))},
                       data.path());
         TlsClientSetup client;
         client.sni = "app.localhost";
         client.certificateFile = path("client.pem").toStdString();
         client.keyFile = path("client.key").toStdString();
-        const ClientOutcome r = exchange(e.https(), client, Get);
+        const TlsProbeResult r = tlsExchange(e.https(), client, Get);
         QVERIFY(r.handshake);
-        QCOMPARE(bodyOf(r.reply), "CN=alice,O=Example|CN=caA|1234|" + std::to_string(pem.size()));
+        QCOMPARE(bodyOf(r.reply), "CN=alice,O=Example|CN=caA|1234|" + std::to_string(pem.size()) + "|CN=alice,O=Example|true");
+    }
+
+    // An https:// URL with its own port gets a dedicated SNI listener.
+    void dedicatedListener()
+    {
+        QTemporaryDir data;
+        const int port = freePort();
+        const std::string authority = "app.localhost:" + std::to_string(port);
+        FactsEngine e({tlsTestEndpoint("https://" + authority, "http://127.0.0.1:1",
+                                   respondWith("on_http_request", "${conn.tls.sni} ${conn.server_port} "
+                                                                  "${conn.tls.server.subject}"))},
+                      data.path());
+        TlsClientSetup client;
+        client.sni = "app.localhost";
+        const TlsProbeResult r =
+            tlsExchange(port, client, "GET / HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
+        QVERIFY(r.handshake);
+        QCOMPARE(bodyOf(r.reply), "app.localhost " + std::to_string(port) + " CN=app.localhost,O=Switchyard");
     }
 
     void onHttpResponse()
     {
         ThreadServer upstream(httpOkSession);
         QTemporaryDir data;
-        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
+        FactsEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
                                    respondWith("on_http_response", "${res.status_code} ${conn.tls.sni}"))},
                       data.path());
         TlsClientSetup client;
         client.sni = "app.localhost";
-        const ClientOutcome r = exchange(e.https(), client, Get);
+        const TlsProbeResult r = tlsExchange(e.https(), client, Get);
         QVERIFY(r.handshake);
         QCOMPARE(bodyOf(r.reply), std::string("200 app.localhost"));
     }
@@ -283,7 +214,7 @@ private slots:
     void absentOnPlainHttp()
     {
         QTemporaryDir data;
-        FactsEngine e({endpointFor("http://app.localhost", "http://127.0.0.1:1",
+        FactsEngine e({tlsTestEndpoint("http://app.localhost", "http://127.0.0.1:1",
                                    respondWith("on_http_request", "${has(conn.tls)}"))},
                       data.path());
         RawConnection connection(e.engine->edgeHttpPort());
@@ -315,35 +246,104 @@ private slots:
         QFETCH(QString, request);
         QFETCH(QString, expectedBody);
         QTemporaryDir data;
-        FactsEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:1", policy.toStdString())}, data.path(),
+        FactsEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:1", policy.toStdString())}, data.path(),
                       std::chrono::milliseconds(300));
         TlsClientSetup client;
         client.sni = "app.localhost";
-        const ClientOutcome r = exchange(e.https(), client, request.toStdString());
+        const TlsProbeResult r = tlsExchange(e.https(), client, request.toStdString());
         QVERIFY(r.handshake);
         QCOMPARE(QString::fromStdString(bodyOf(r.reply)), expectedBody);
         QCOMPARE(r.lastError, SSL_ERROR_ZERO_RETURN);
     }
 
+    // tls:// with terminate-tls: when the upstream ends its side, the
+    // client gets close_notify before the FIN.
+    void relayCloseNotify()
+    {
+        ThreadServer upstream([](tcp::socket &socket) {
+            char buffer[64];
+            std::error_code ec;
+            const std::size_t n = socket.read_some(asio::buffer(buffer), ec);
+            asio::write(socket, asio::buffer("plain:" + std::string(buffer, n)), ec);
+            socket.shutdown(tcp::socket::shutdown_send, ec);
+            readAll(socket);
+        });
+        QTemporaryDir data;
+        FactsEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
+                                       "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n")},
+                      data.path());
+        TlsClientSetup client;
+        client.sni = "db.localhost";
+        const TlsProbeResult r = tlsExchange(e.https(), client, "hello");
+        QVERIFY(r.handshake);
+        QCOMPARE(r.reply, std::string("plain:hello"));
+        QCOMPARE(r.lastError, SSL_ERROR_ZERO_RETURN);
+    }
+
+    // terminate-tls without its own certificate takes the local CA's leaf
+    // for the SNI name from the edge's CertificateCache: contexts built for
+    // different settings share one minted leaf, and a new cache on the same
+    // data dir (a restart) loads it from disk instead of minting.
+    void terminateTlsLeafIsMintedOnce()
+    {
+        QTemporaryDir data;
+        auto ca = LocalCa::loadOrCreate(data.path().toStdString());
+        QVERIFY(ca);
+        CertificateCache leaves(*ca);
+        TlsTerminationContexts contexts(&leaves);
+        TlsTerminationSettings tls12;
+        TlsTerminationSettings tls13;
+        tls13.minVersion = "1.3";
+        auto first = contexts.contextFor(tls12, "db.localhost");
+        auto second = contexts.contextFor(tls13, "db.localhost");
+        QVERIFY(first && second);
+        QVERIFY(first->get() != second->get());
+        X509 *firstLeaf = SSL_CTX_get0_certificate(first->get());
+        QVERIFY(firstLeaf);
+        QCOMPARE(X509_cmp(firstLeaf, SSL_CTX_get0_certificate(second->get())), 0);
+        QCOMPARE(leaves.mintCount(), std::size_t(1));
+        QVERIFY(contexts.contextFor(tls12, "other.localhost"));
+        QCOMPARE(leaves.mintCount(), std::size_t(2));
+
+        CertificateCache restarted(*ca);
+        auto again = TlsTerminationContexts::build(tls12, "db.localhost", &restarted);
+        QVERIFY(again);
+        QCOMPARE(X509_cmp(firstLeaf, SSL_CTX_get0_certificate(again->get())), 0);
+        QCOMPARE(restarted.mintCount(), std::size_t(0));
+    }
+
+    // The same over the wire: a tls:// endpoint with terminate-tls shows
+    // one certificate to every connection for a name, also after a restart.
+    void terminateTlsLeafOverTheWire()
+    {
+        QTemporaryDir data;
+        const std::string terminate = "on_tcp_connect:\n  - actions:\n      - type: terminate-tls\n";
+        TlsClientSetup db;
+        db.sni = "db.localhost";
+        TlsClientSetup other;
+        other.sni = "other.localhost";
+        std::string first;
+        std::string second;
+        std::string otherPem;
+        {
+            FactsEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:1", terminate),
+                           tlsTestEndpoint("tls://other.localhost", "127.0.0.1:1", terminate)},
+                          data.path());
+            first = tlsExchange(e.https(), db, "x").peerPem;
+            second = tlsExchange(e.https(), db, "x").peerPem;
+            otherPem = tlsExchange(e.https(), other, "x").peerPem;
+        }
+        FactsEngine restarted({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:1", terminate)}, data.path());
+        const std::string afterRestart = tlsExchange(restarted.https(), db, "x").peerPem;
+        QVERIFY(first.starts_with("-----BEGIN CERTIFICATE-----"));
+        QCOMPARE(second, first);
+        QCOMPARE(afterRestart, first);
+        QVERIFY(otherPem.starts_with("-----BEGIN CERTIFICATE-----"));
+        QVERIFY(otherPem != first);
+    }
+
 private:
     QString path(const QString &name) const { return m_certs.filePath(name); }
-
-    static std::string readFile(const QString &path)
-    {
-        QFile file(path);
-        return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string();
-    }
-
-    bool openssl(const QStringList &args)
-    {
-        QProcess p;
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start("openssl", args);
-        const bool ok = p.waitForFinished(20000) && p.exitCode() == 0;
-        if (!ok)
-            qWarning("openssl %s: %s", qPrintable(args.join(' ')), p.readAll().constData());
-        return ok;
-    }
 
     QTemporaryDir m_certs;
 };
