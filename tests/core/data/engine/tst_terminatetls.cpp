@@ -124,8 +124,8 @@ private slots:
         QVERIFY(makeTestCa(dir, "caA") && makeTestClient(dir, "clientA", "caA", "/CN=clientA", "7")
                 && makeTestCa(dir, "caB") && makeTestClient(dir, "clientB", "caB", "/CN=clientB", "7"));
         QVERIFY(runOpenssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-keyout", path("own.key"), "-out", path("own.pem"), "-days", "2", "-subj",
-                         "/CN=own certificate", "-addext", "subjectAltName=DNS:db.localhost"}));
+                            "-keyout", path("own.key"), "-out", path("own.pem"), "-days", "2", "-subj",
+                            "/CN=own certificate", "-addext", "subjectAltName=DNS:db.localhost"}));
     }
 
     void terminatesWithLocalCaLeaf_data()
