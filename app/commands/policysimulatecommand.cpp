@@ -282,7 +282,7 @@ int runPolicySimulate(const QCommandLineParser &parser, const QStringList &posit
         exchange.request.headers.append("host", requestUrl->authority());
     exchange.connection.serverPort = requestUrl->port;
     if (requestUrl->scheme == "https") {
-        exchange.connection.tlsVersion = "1.3";
+        exchange.connection.tlsVersion = "TLSv1.3";
         exchange.connection.sni = requestUrl->host;
     }
 

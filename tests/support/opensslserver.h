@@ -80,6 +80,7 @@ struct TlsProbeResult
     bool handshake = false;
     std::string peerPem; // the certificate the client was shown
     std::string reply;   // what came back for "GET / HTTP/1.0"
+    int lastError = -1;  // SSL_get_error of the read that ended `reply` (SSL_ERROR_ZERO_RETURN: close_notify)
 };
 
 // How tlsExchange connects: the SNI name, the trusted CAs (empty: the
@@ -93,6 +94,7 @@ struct TlsClientSetup
     int maxVersion = 0;
     std::string certificateFile;
     std::string keyFile;
+    std::string alpn; // one protocol offered, e.g. "http/1.1"; empty: no ALPN
 };
 
 // A TLS client on 127.0.0.1:port: handshake, send `request`, read until the
@@ -129,6 +131,11 @@ inline TlsProbeResult tlsExchange(int port, const TlsClientSetup &setup, const s
     SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char *>(setup.sni.c_str()));
     if (!setup.caFile.empty())
         SSL_set1_host(ssl, setup.sni.c_str());
+    if (!setup.alpn.empty()) {
+        const std::string wire = std::string(1, static_cast<char>(setup.alpn.size())) + setup.alpn;
+        SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char *>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+    }
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) == 1) {
         result.handshake = true;
@@ -146,6 +153,7 @@ inline TlsProbeResult tlsExchange(int port, const TlsClientSetup &setup, const s
         int n = 0;
         while ((n = SSL_read(ssl, buffer, sizeof buffer)) > 0)
             result.reply.append(buffer, static_cast<std::size_t>(n));
+        result.lastError = SSL_get_error(ssl, n);
     }
     SSL_free(ssl);
     SSL_CTX_free(ctx);

@@ -7,6 +7,7 @@
 #include "data/http/httpmessage.h"
 #include "model/endpoint.h"
 #include "policy/exec/policyfiredrule.h"
+#include "policy/exec/tlsfacts.h"
 
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@ struct HttpConnectionInfo
     std::string proto;      // "http" or "https" (our listener)
     std::string serverName; // SNI on TLS connections
     std::string listenAddress;
+    std::shared_ptr<const TlsFacts> tls; // TLS connections: what the handshake settled
 };
 
 // The result of running an endpoint's on_http_request phase.

@@ -33,6 +33,7 @@ PolicyExchange exchangeFor(const HttpRequestHead &request, const HttpConnectionI
     exchange.connection.clientIp = connection.clientIp;
     exchange.connection.clientPort = connection.clientPort;
     exchange.connection.sni = connection.serverName;
+    exchange.connection.tls = connection.tls;
     const std::size_t colon = connection.listenAddress.rfind(':');
     if (colon != std::string::npos) {
         exchange.connection.serverIp = connection.listenAddress.substr(0, colon);

@@ -6,6 +6,7 @@
 #include "data/engine/l4gate.h"
 #include "data/engine/tlsstream.h"
 #include "data/http/httpheaders.h"
+#include "data/tls/tlsfactsreader.h"
 
 #include <sys/socket.h>
 
@@ -195,7 +196,8 @@ void TlsAcceptSession::terminate(const std::string &serverName,
     }
     m_tls = std::make_shared<TlsStream>(std::move(m_socket), ssl);
     m_tls->stream().async_handshake(
-        asio::ssl::stream_base::server, [self = shared_from_this(), serverName](const std::error_code &error) {
+        asio::ssl::stream_base::server,
+        [self = shared_from_this(), serverName, byAction = settings.has_value()](const std::error_code &error) {
             if (self->m_done)
                 return;
             if (error) {
@@ -211,6 +213,7 @@ void TlsAcceptSession::terminate(const std::string &serverName,
             info.proto = "https";
             info.serverName = serverName;
             info.listenAddress = self->m_listener->address;
+            info.tls = TlsFactsReader::read(self->m_tls->stream().native_handle(), serverName, byAction);
             auto session = std::make_shared<HttpProxySession>(self->m_worker, std::move(self->m_tls),
                                                               self->m_listener, std::move(info));
             session->start();

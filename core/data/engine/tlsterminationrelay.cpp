@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "data/engine/tlsterminationrelay.h"
 
+#include "data/engine/tlsclosenotify.h"
+
 #include <asio/write.hpp>
 
 #include <openssl/ssl.h>
@@ -94,10 +96,14 @@ void TlsTerminationRelay::pump(From &from, To &to, Buffer &buffer, bool &ended, 
             // EOF, close_notify or a reset: pass the end on as a half-close
             // and let the other direction finish.
             ended = true;
-            std::error_code ignored;
-            toSocket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-            if (self->m_upEnded && self->m_downEnded)
-                self->finish();
+            if (&toSocket == &self->m_tls.next_layer().socket()) {
+                // Towards the client: close_notify first, so it sees a clean end.
+                TlsCloseNotify::send(self->m_tls, [self, &toSocket](const std::error_code &) {
+                    self->endedTowards(toSocket);
+                });
+                return;
+            }
+            self->endedTowards(toSocket);
             return;
         }
         self->m_lastActivity = std::chrono::steady_clock::now();
@@ -112,6 +118,16 @@ void TlsTerminationRelay::pump(From &from, To &to, Buffer &buffer, bool &ended, 
                               ((*self).*again)();
                           });
     });
+}
+
+void TlsTerminationRelay::endedTowards(asio::ip::tcp::socket &toSocket)
+{
+    if (m_finished)
+        return;
+    std::error_code ignored;
+    toSocket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (m_upEnded && m_downEnded)
+        finish();
 }
 
 void TlsTerminationRelay::armTimer(std::chrono::steady_clock::duration after)

@@ -57,6 +57,8 @@ private:
     void dial();
     void clientToUpstream();
     void upstreamToClient();
+    // One direction ended: half-close `toSocket`; both ended: finish.
+    void endedTowards(asio::ip::tcp::socket &toSocket);
     // One direction: read `from`, write all of it to `to`, then `again`.
     template<typename From, typename To>
     void pump(From &from, To &to, Buffer &buffer, bool &ended, asio::ip::tcp::socket &toSocket,

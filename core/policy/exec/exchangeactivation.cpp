@@ -3,6 +3,8 @@
 
 #include "policy/exec/exchangevalues.h"
 
+#include <algorithm>
+
 namespace switchyard {
 
 ExchangeActivation::ExchangeActivation(const PolicyExchange &exchange, PolicyPhase phase)
@@ -53,7 +55,19 @@ const cel::Value *ExchangeActivation::find(int slot, std::string_view) const
     } else if (slot == m_slots.vars) {
         cached = ExchangeValues::vars(m_exchange.vars);
     } else if (slot == m_slots.actions) {
-        const cel::Value ngrok = ExchangeValues::vars(m_actionResults);
+        const auto &tls = m_exchange.connection.tls;
+        const bool tlsByAction = tls && tls->terminatedByAction
+                                 && std::none_of(m_actionResults.begin(), m_actionResults.end(),
+                                                 [](const auto &r) { return r.first == "terminate_tls"; });
+        // on_tcp_connect's terminate-tls ran before the handshake it set up;
+        // its result is what that handshake settled.
+        const cel::Value ngrok =
+            tlsByAction ? ExchangeValues::vars([&] {
+                auto results = m_actionResults;
+                results.emplace_back("terminate_tls", tls->value());
+                return results;
+            }())
+                        : ExchangeValues::vars(m_actionResults);
         cached = cel::Value::map(cel::MapValue::makeUnchecked({{cel::Value::string("ngrok"), ngrok}}));
     } else {
         return nullptr;

@@ -235,18 +235,35 @@ cel::Value ExchangeValues::connection(const PolicyConnection &c)
                                              "subdivision"})
                                       .make({emptyString(), emptyString(), emptyString(), emptyString(),
                                              emptyString(), emptyString(), emptyString()});
-    static const Record<8> tlsFields({"version", "cipher_suite", "sni", "negotiated_alpn", "ja4_fingerprint",
-                                      "session_resumed", "client", "server"});
     static const Record<1> tsFields({"start"});
-    static const Record<10> fields({"client_ip", "client_port", "server_ip", "server_port", "server_region",
-                                    "bytes_in", "bytes_out", "geo", "ts", "tls"});
     static const cel::Value region = str("local");
-    return fields.make({str(c.clientIp), cel::Value::integer(c.clientPort), str(c.serverIp),
-                        cel::Value::integer(c.serverPort), region, cel::Value::integer(0), cel::Value::integer(0), geo,
-                        tsFields.make({timestamp(c.start)}),
-                        tlsFields.make({str(c.tlsVersion), str(c.tlsCipherSuite), str(c.sni), str(c.alpn),
-                                        emptyString(), cel::Value::boolean(false), cel::Value::null(),
-                                        cel::Value::null()})});
+    std::array<cel::Value, 9> common{str(c.clientIp), cel::Value::integer(c.clientPort), str(c.serverIp),
+                                     cel::Value::integer(c.serverPort), region, cel::Value::integer(0),
+                                     cel::Value::integer(0), geo, tsFields.make({timestamp(c.start)})};
+    static const std::array<std::string_view, 9> names{"client_ip", "client_port", "server_ip", "server_port",
+                                                       "server_region", "bytes_in", "bytes_out", "geo", "ts"};
+    static const Record<9> plainFields(names);
+    if (!c.tls && c.tlsVersion.empty() && c.sni.empty())
+        return plainFields.make(std::move(common)); // not TLS: has(conn.tls) is false
+    cel::Value tls;
+    if (c.tls) {
+        tls = c.tls->value();
+    } else {
+        static const Record<6> looseFields({"version", "cipher_suite", "sni", "negotiated_alpn", "ja4_fingerprint",
+                                            "session_resumed"});
+        tls = looseFields.make({str(c.tlsVersion), str(c.tlsCipherSuite), str(c.sni), str(c.alpn), emptyString(),
+                                cel::Value::boolean(false)});
+    }
+    static const Record<10> tlsFields = [] {
+        std::array<std::string_view, 10> all{};
+        std::copy(names.begin(), names.end(), all.begin());
+        all[9] = "tls";
+        return Record<10>(all);
+    }();
+    std::array<cel::Value, 10> values;
+    std::move(common.begin(), common.end(), values.begin());
+    values[9] = std::move(tls);
+    return tlsFields.make(std::move(values));
 }
 
 cel::Value ExchangeValues::endpoint(const PolicyExchange &exchange)

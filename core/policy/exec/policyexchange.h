@@ -9,6 +9,7 @@
 #include "data/http/httpheaders.h"
 #include "policy/cel/value.h"
 #include "policy/exec/policyfiredrule.h"
+#include "policy/exec/tlsfacts.h"
 #include "policy/exec/tlsterminationsettings.h"
 
 #include <chrono>
@@ -44,7 +45,11 @@ struct PolicyConnection
     int clientPort = 0;
     std::string serverIp = "127.0.0.1";
     int serverPort = 0;
-    // TLS: empty when the connection is not TLS.
+    // TLS: empty when the connection is not TLS. `tls` (set once the
+    // handshake is done) wins over the loose fields, which describe a
+    // connection before its handshake (the ClientHello's SNI) or a simulated
+    // one. Without either, conn.tls is absent.
+    std::shared_ptr<const TlsFacts> tls;
     std::string tlsVersion;
     std::string tlsCipherSuite;
     std::string sni;

@@ -8,6 +8,7 @@
 // Certificates come from the `openssl` command line.
 #include "../../../support/opensslserver.h"
 #include "../../../support/rawhttpclient.h"
+#include "../../../support/tlstestsupport.h"
 #include "../l4/l4testsupport.h"
 
 #include "control/endpointregistry.h"
@@ -23,19 +24,9 @@
 
 using namespace switchyard;
 using namespace l4test;
+using namespace switchyard::test;
 
 namespace {
-
-Endpoint endpointFor(const std::string &url, const std::string &upstream, const std::string &policy = {})
-{
-    Endpoint e;
-    e.name = "e" + std::to_string(std::hash<std::string>{}(url) % 100000);
-    e.url = *EndpointUrl::parse(url);
-    e.binding = *EndpointUrl::resolveBinding(e.url, std::nullopt);
-    e.upstream = *Upstream::parse(upstream, e.url.scheme());
-    e.trafficPolicy = policy;
-    return e;
-}
 
 // Reads one line and answers "plain:LINE": it can only do so when the
 // engine decrypted the stream.
@@ -65,23 +56,6 @@ void httpOkSession(tcp::socket &socket)
                 ec);
 }
 
-// Lines of `pem` indented for a YAML block scalar.
-std::string block(const std::string &pem, int indent)
-{
-    std::string out = "|\n";
-    std::size_t start = 0;
-    while (start < pem.size()) {
-        const std::size_t end = pem.find('\n', start);
-        const std::string line = pem.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!line.empty())
-            out += std::string(static_cast<std::size_t>(indent), ' ') + line + "\n";
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return out;
-}
-
 // on_tcp_connect with one terminate-tls whose config lines are given
 // (each "key: value", indented under config:).
 std::string terminatePolicy(const std::string &configLines)
@@ -90,12 +64,6 @@ std::string terminatePolicy(const std::string &configLines)
            "  - actions:\n"
            "      - type: terminate-tls\n"
            + (configLines.empty() ? std::string() : "        config:\n" + configLines);
-}
-
-std::string readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string();
 }
 
 // A client of tls://db.localhost that sends one line.
@@ -152,10 +120,12 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_certs.isValid());
-        QVERIFY(makeCa("caA") && makeClient("clientA", "caA") && makeCa("caB") && makeClient("clientB", "caB"));
-        QVERIFY(openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-keyout", path("own.key"), "-out", path("own.pem"), "-days", "2", "-subj",
-                         "/CN=own certificate", "-addext", "subjectAltName=DNS:db.localhost"}));
+        const QString dir = m_certs.path();
+        QVERIFY(makeTestCa(dir, "caA") && makeTestClient(dir, "clientA", "caA", "/CN=clientA", "7")
+                && makeTestCa(dir, "caB") && makeTestClient(dir, "clientB", "caB", "/CN=clientB", "7"));
+        QVERIFY(runOpenssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                            "-keyout", path("own.key"), "-out", path("own.pem"), "-days", "2", "-subj",
+                            "/CN=own certificate", "-addext", "subjectAltName=DNS:db.localhost"}));
     }
 
     void terminatesWithLocalCaLeaf_data()
@@ -171,7 +141,7 @@ private slots:
         ThreadServer upstream(plainLineSession);
         const int fixed = dedicated ? freePort() : 0;
         const std::string url = dedicated ? "tls://db.localhost:" + std::to_string(fixed) : "tls://db.localhost";
-        TerminatingEngine e({endpointFor(url, "127.0.0.1:" + std::to_string(upstream.port()), terminatePolicy(""))});
+        TerminatingEngine e({tlsTestEndpoint(url, "127.0.0.1:" + std::to_string(upstream.port()), terminatePolicy(""))});
         TlsClientSetup client;
         client.caFile = e.caFile();
         const TlsProbeResult r = tlsClient(dedicated ? fixed : e.edge(), client);
@@ -186,7 +156,7 @@ private slots:
     {
         OpensslServer upstream("db.localhost");
         QVERIFY(upstream.ready());
-        TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()))});
+        TerminatingEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()))});
         TlsClientSetup client;
         client.caFile = upstream.certificateFile();
         const TlsProbeResult r = tlsClient(e.edge(), client);
@@ -215,7 +185,7 @@ private slots:
         QFETCH(bool, accepted);
         ThreadServer upstream(plainLineSession);
         const std::string lines = config.isEmpty() ? std::string() : "          " + config.toStdString() + "\n";
-        TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
+        TerminatingEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(lines))});
         TlsClientSetup client;
         client.caFile = e.caFile();
@@ -230,10 +200,10 @@ private slots:
     void ownCertificatePair()
     {
         ThreadServer upstream(plainLineSession);
-        const std::string certificate = readFile(path("own.pem"));
-        const std::string config = "          server_certificate: " + block(certificate, 12)
-                                   + "          server_private_key: " + block(readFile(path("own.key")), 12);
-        TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
+        const std::string certificate = readTextFile(path("own.pem"));
+        const std::string config = "          server_certificate: " + pemBlock(certificate, 12)
+                                   + "          server_private_key: " + pemBlock(readTextFile(path("own.key")), 12);
+        TerminatingEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
         TlsClientSetup client;
         client.caFile = path("own.pem").toStdString();
@@ -246,9 +216,9 @@ private slots:
     void mismatchedPairCloses()
     {
         ThreadServer upstream(plainLineSession);
-        const std::string config = "          server_certificate: " + block(readFile(path("own.pem")), 12)
-                                   + "          server_private_key: " + block(readFile(path("clientA.key")), 12);
-        TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
+        const std::string config = "          server_certificate: " + pemBlock(readTextFile(path("own.pem")), 12)
+                                   + "          server_private_key: " + pemBlock(readTextFile(path("clientA.key")), 12);
+        TerminatingEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
         const TlsProbeResult r = tlsClient(e.edge(), TlsClientSetup{});
         QVERIFY(!r.handshake);
@@ -279,8 +249,8 @@ private slots:
         ThreadServer upstream(plainLineSession);
         const std::string config = "          mutual_tls_verification_strategy: " + strategy.toStdString() + "\n"
                                    + "          mutual_tls_certificate_authorities:\n            - "
-                                   + block(readFile(path("caA.pem")), 14);
-        TerminatingEngine e({endpointFor("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
+                                   + pemBlock(readTextFile(path("caA.pem")), 14);
+        TerminatingEngine e({tlsTestEndpoint("tls://db.localhost", "127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config))});
         TlsClientSetup client;
         client.caFile = e.caFile();
@@ -302,7 +272,7 @@ private slots:
         QTest::addColumn<bool>("withCertificate");
         QTest::addColumn<bool>("accepted");
         const QString mutual = "          mutual_tls_certificate_authorities:\n            - "
-                               + QString::fromStdString(block(readFile(path("caA.pem")), 14));
+                               + QString::fromStdString(pemBlock(readTextFile(path("caA.pem")), 14));
         QTest::newRow("min 1.3, client 1.2 only") << "          min_version: \"1.3\"\n" << TLS1_2_VERSION << false
                                                   << false;
         QTest::newRow("min 1.3, client 1.3") << "          min_version: \"1.3\"\n" << TLS1_3_VERSION << false << true;
@@ -319,7 +289,7 @@ private slots:
         QFETCH(bool, withCertificate);
         QFETCH(bool, accepted);
         ThreadServer upstream(httpOkSession);
-        TerminatingEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
+        TerminatingEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
                                          terminatePolicy(config.toStdString()))});
         TlsClientSetup client;
         client.sni = "app.localhost";
@@ -340,7 +310,7 @@ private slots:
     void httpsRestrictIpsOnTcpConnect()
     {
         ThreadServer upstream(httpOkSession);
-        TerminatingEngine e({endpointFor("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
+        TerminatingEngine e({tlsTestEndpoint("https://app.localhost", "http://127.0.0.1:" + std::to_string(upstream.port()),
                                          "on_tcp_connect:\n  - actions: [{type: restrict-ips, config: {deny: "
                                          "[127.0.0.0/8]}}]\n")});
         TlsClientSetup client;
@@ -368,7 +338,7 @@ private slots:
         OpensslServer upstream("localhost");
         QVERIFY(upstream.ready());
         const std::string upstreamUrl = "https://localhost:" + std::to_string(upstream.port());
-        TerminatingEngine e({endpointFor("http://app.localhost", upstreamUrl)}, verify,
+        TerminatingEngine e({tlsTestEndpoint("http://app.localhost", upstreamUrl)}, verify,
                             withCa ? upstream.certificateFile() : std::string());
         RawConnection connection(e.engine->edgeHttpPort());
         QVERIFY(connection.send("GET / HTTP/1.1\r\nHost: app.localhost\r\nConnection: close\r\n\r\n"));
@@ -383,32 +353,6 @@ private slots:
 
 private:
     QString path(const QString &name) const { return m_certs.filePath(name); }
-
-    bool openssl(const QStringList &args)
-    {
-        QProcess p;
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start("openssl", args);
-        const bool ok = p.waitForFinished(20000) && p.exitCode() == 0;
-        if (!ok)
-            qWarning("openssl %s: %s", qPrintable(args.join(' ')), p.readAll().constData());
-        return ok;
-    }
-
-    bool makeCa(const QString &name)
-    {
-        return openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                        path(name + ".key"), "-out", path(name + ".pem"), "-days", "2", "-subj", "/CN=" + name,
-                        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=keyCertSign"});
-    }
-
-    bool makeClient(const QString &name, const QString &ca)
-    {
-        return openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                        path(name + ".key"), "-out", path(name + ".csr"), "-subj", "/CN=" + name})
-               && openssl({"x509", "-req", "-in", path(name + ".csr"), "-CA", path(ca + ".pem"), "-CAkey",
-                           path(ca + ".key"), "-set_serial", "7", "-days", "2", "-out", path(name + ".pem")});
-    }
 
     QTemporaryDir m_certs;
 };
