@@ -207,7 +207,9 @@ std::vector<std::string> EngineLimits::changedKeys(const EngineLimits &other) co
 
 bool EngineLimits::appliesLive(std::string_view key)
 {
-    return !key.starts_with("inspect_");
+    // inspect_body_size is read per capture by the session (from its
+    // connection's limits); the other two size the store.
+    return !key.starts_with("inspect_") || key == "inspect_body_size";
 }
 
 } // namespace switchyard

@@ -78,9 +78,9 @@ struct EngineLimits
     std::string get(std::string_view key) const;
     // The keys whose values differ from `other`'s, in keys() order.
     std::vector<std::string> changedKeys(const EngineLimits &other) const;
-    // Whether Engine::setLimits() applies a key while running. The inspector
-    // keys are read once by the capture store and its writer: a change of
-    // them needs a restart.
+    // Whether Engine::setLimits() applies a key while running. The capture
+    // store's keys (inspect_max_requests, inspect_db_size) are read once when
+    // it opens: a change of them needs a restart.
     static bool appliesLive(std::string_view key);
 };
 

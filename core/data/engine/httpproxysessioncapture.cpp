@@ -165,7 +165,7 @@ void HttpProxySession::captureRequestBody(std::string_view data)
 {
     if (m_captureSink)
         appendCapped(m_capture->requestBody, m_capture->requestBodyTruncated, m_capture->requestBytes, data,
-                     m_worker.state().options.limits.inspectBodySize);
+                     m_limits->inspectBodySize);
 }
 
 void HttpProxySession::captureUpstreamConnected()
@@ -191,7 +191,7 @@ void HttpProxySession::captureResponseBody(std::string_view data)
 {
     if (m_captureSink)
         appendCapped(m_capture->responseBody, m_capture->responseBodyTruncated, m_capture->responseBytes, data,
-                     m_worker.state().options.limits.inspectBodySize);
+                     m_limits->inspectBodySize);
 }
 
 void HttpProxySession::captureLocalResponse(std::string_view raw)

@@ -147,7 +147,7 @@ void TestEngineLimits::liveKeys()
     for (const std::string &key : EngineLimits::keys())
         if (!EngineLimits::appliesLive(key))
             restart.push_back(key);
-    const std::vector<std::string> expected{"inspect_body_size", "inspect_max_requests", "inspect_db_size"};
+    const std::vector<std::string> expected{"inspect_max_requests", "inspect_db_size"};
     QCOMPARE(restart, expected);
 }
 

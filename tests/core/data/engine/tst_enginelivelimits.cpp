@@ -5,11 +5,13 @@
 #include "../../../support/rawhttpclient.h"
 
 #include "control/endpointregistry.h"
+#include "data/engine/capturesink.h"
 #include "data/engine/engine.h"
 
 #include <QTest>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 using namespace switchyard;
@@ -42,6 +44,33 @@ std::string bigHeadRequest()
     return "GET /status/200 HTTP/1.1\r\nHost: t.localhost\r\nX-Pad: " + std::string(4096, 'p') + "\r\n\r\n";
 }
 
+// Keeps the request bodies the engine captured, in order.
+class BodySink final : public CaptureSink
+{
+public:
+    bool enabled() const override { return true; }
+    void submit(const CapturedExchange &exchange) override
+    {
+        const std::lock_guard lock(m_mutex);
+        m_bodies.emplace_back(exchange.requestBody, exchange.requestBodyTruncated);
+    }
+    std::vector<std::pair<std::string, bool>> bodies() const
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_bodies;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<std::pair<std::string, bool>> m_bodies;
+};
+
+std::string postRequest(const std::string &body)
+{
+    return "POST /echo HTTP/1.1\r\nHost: t.localhost\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+}
+
 EngineLimits with(const EngineLimits &base, const char *key, const char *value)
 {
     EngineLimits limits = base;
@@ -62,6 +91,7 @@ private slots:
     void idleTimeoutForNewConnections();
     void connectionCapAtNextAccept();
     void swapWhileServing();
+    void inspectBodySizeByReload();
 
 private:
     std::unique_ptr<OriginProcess> m_origin;
@@ -176,6 +206,37 @@ void TestEngineLiveLimits::swapWhileServing()
     done = true;
     swapper.join();
     QCOMPARE(ok, 100);
+}
+
+void TestEngineLiveLimits::inspectBodySizeByReload()
+{
+    // The capture cap is a connection's limit like the others: a new
+    // connection captures under the new cap, an open one keeps its own.
+    Engine engine(m_registry, httpOnlyOptions());
+    auto sink = std::make_shared<BodySink>();
+    engine.setCaptureSink(sink);
+    QVERIFY(engine.start());
+    const int port = engine.edgeHttpPort();
+    const std::string body(100, 'b');
+
+    RawConnection kept(port);
+    kept.send(postRequest(body));
+    QCOMPARE(kept.readResponse().status, 200);
+    engine.setLimits(with(engine.limits(), "inspect_body_size", "10"));
+    RawConnection fresh(port);
+    fresh.send(postRequest(body));
+    QCOMPARE(fresh.readResponse().status, 200);
+    kept.send(postRequest(body));
+    QCOMPARE(kept.readResponse().status, 200);
+
+    QTRY_COMPARE(sink->bodies().size(), std::size_t(3));
+    const auto bodies = sink->bodies();
+    QCOMPARE(bodies[0].first, body);
+    QVERIFY(!bodies[0].second);
+    QCOMPARE(bodies[1].first, std::string(10, 'b'));
+    QVERIFY(bodies[1].second);
+    QCOMPARE(bodies[2].first, body);
+    QVERIFY(!bodies[2].second);
 }
 
 QTEST_GUILESS_MAIN(TestEngineLiveLimits)
