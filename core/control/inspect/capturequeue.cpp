@@ -4,13 +4,16 @@
 #include "control/inspect/capturecodec.h"
 #include "control/inspect/trafficmetrics.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace switchyard {
 
 namespace {
 
+// Before each record: its length, then its place in submission order.
 constexpr std::size_t LengthBytes = 4;
+constexpr std::size_t SeqBytes = 8;
 
 // Buffers that grew beyond this during a burst are not kept for reuse.
 constexpr std::size_t MaxSpareCapacity = 4 * 1024 * 1024;
@@ -26,18 +29,29 @@ std::size_t threadNumber()
 
 std::vector<std::string_view> CaptureBatch::records() const
 {
-    std::vector<std::string_view> out;
-    out.reserve(m_count);
+    // Each buffer is in submission order already; across workers the
+    // sequence numbers give the order the exchanges completed in.
+    std::vector<std::pair<std::uint64_t, std::string_view>> ordered;
+    ordered.reserve(m_count);
     for (const std::string &buffer : m_buffers) {
         std::size_t pos = 0;
-        while (pos + LengthBytes <= buffer.size()) {
+        while (pos + LengthBytes + SeqBytes <= buffer.size()) {
             std::uint32_t length = 0;
+            std::uint64_t seq = 0;
             std::memcpy(&length, buffer.data() + pos, LengthBytes);
-            pos += LengthBytes;
-            out.emplace_back(buffer.data() + pos, length);
+            std::memcpy(&seq, buffer.data() + pos + LengthBytes, SeqBytes);
+            pos += LengthBytes + SeqBytes;
+            ordered.emplace_back(seq, std::string_view(buffer.data() + pos, length));
             pos += length;
         }
     }
+    if (m_buffers.size() > 1)
+        std::sort(ordered.begin(), ordered.end(),
+                  [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<std::string_view> out;
+    out.reserve(ordered.size());
+    for (const auto &entry : ordered)
+        out.push_back(entry.second);
     return out;
 }
 
@@ -65,7 +79,7 @@ void CaptureQueue::submit(const CapturedExchange &exchange)
     {
         const std::lock_guard lock(shard.mutex);
         const std::size_t start = shard.buffer.size();
-        shard.buffer.resize(start + LengthBytes);
+        shard.buffer.resize(start + LengthBytes + SeqBytes);
         const std::size_t size = CaptureCodec::appendTo(exchange, shard.buffer);
         // One exchange alone may exceed the byte budget (it is what the
         // body caps allow); it goes through when nothing else is queued.
@@ -77,7 +91,9 @@ void CaptureQueue::submit(const CapturedExchange &exchange)
             return;
         }
         const auto length = static_cast<std::uint32_t>(size);
+        const std::uint64_t seq = m_nextSeq.fetch_add(1, std::memory_order_relaxed);
         std::memcpy(shard.buffer.data() + start, &length, LengthBytes);
+        std::memcpy(shard.buffer.data() + start + LengthBytes, &seq, SeqBytes);
         ++shard.count;
     }
     m_submitted.fetch_add(1, std::memory_order_relaxed);
@@ -134,7 +150,7 @@ bool CaptureQueue::takeShards(CaptureBatch &batch)
             }
             continue;
         }
-        m_pendingBytes.fetch_sub(buffer.size() - count * LengthBytes, std::memory_order_relaxed);
+        m_pendingBytes.fetch_sub(buffer.size() - count * (LengthBytes + SeqBytes), std::memory_order_relaxed);
         m_pendingCount.fetch_sub(count);
         batch.m_count += count;
         batch.m_buffers.push_back(std::move(buffer));

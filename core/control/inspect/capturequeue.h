@@ -19,16 +19,16 @@ namespace switchyard {
 class TrafficMetrics;
 
 // Exchanges taken from a CaptureQueue: CaptureCodec's bytes of each, in
-// buffers that hold many records back to back (a 4-byte length before
-// each). Give it back with CaptureQueue::recycle() so its buffers are
+// buffers that hold many records back to back (before each, a 4-byte
+// length and an 8-byte sequence number). Give it back with CaptureQueue::recycle() so its buffers are
 // reused.
 class CaptureBatch
 {
 public:
     std::size_t size() const { return m_count; }
     bool empty() const { return m_count == 0; }
-    // Views into the batch, valid while it lives. Per buffer, in submission
-    // order; across workers the order is by buffer.
+    // Views into the batch, valid while it lives, in submission order
+    // (across worker threads too).
     std::vector<std::string_view> records() const;
 
 private:
@@ -97,6 +97,8 @@ private:
     // Queued and not yet taken, for the bounds.
     std::atomic<std::size_t> m_pendingCount{0};
     std::atomic<std::size_t> m_pendingBytes{0};
+    // Orders records across shards (taken shard by shard) as submitted.
+    std::atomic<std::uint64_t> m_nextSeq{0};
     std::array<Shard, ShardCount> m_shards;
 
     // The consumer's sleep: `m_idle` says it waits for work, so the next

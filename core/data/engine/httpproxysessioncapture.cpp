@@ -12,6 +12,8 @@ namespace switchyard {
 
 namespace {
 
+constexpr std::size_t RetainedBodyCapacity = 16 * 1024;
+
 // The session keeps one CapturedExchange for all its exchanges: copying
 // into the strings it already has allocates nothing once they have grown,
 // where fresh ones cost a malloc each on the worker and a free on the
@@ -246,6 +248,12 @@ void HttpProxySession::captureEnd()
         m_captureSink->submit(*m_capture);
     }
     m_captureSink.reset();
+    // The strings are kept for the next exchange, but not a large body's
+    // buffer: with many connections each would hold up to the cap (1 MiB)
+    // for as long as it stays open.
+    for (std::string *body : {&m_capture->requestBody, &m_capture->responseBody})
+        if (body->capacity() > RetainedBodyCapacity)
+            std::string().swap(*body);
 }
 
 } // namespace switchyard

@@ -13,6 +13,7 @@
 #include "model/idgenerator.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -38,6 +39,7 @@ private slots:
     void concurrentReads();
     void pendingUntilPersisted();
     void retentionBeforePersist();
+    void walStaysSmall();
     void clear();
     void queueDropsWhenFull();
     void queueDisabled();
@@ -465,6 +467,24 @@ void TestCaptureStore::retentionBeforePersist()
     QCOMPARE(targets(*(*reopened)->list(10)), QStringList({"/29", "/28", "/27", "/26", "/25"}));
 }
 
+void TestCaptureStore::walStaysSmall()
+{
+    // 40 MiB of captures written one by one: the WAL is checkpointed and cut
+    // back, so it never grows to the default checkpoint size (64 MiB with
+    // these pages) on top of the database.
+    const QString path = m_dir.filePath("wal.db");
+    auto opened = CaptureStore::open(path.toStdString(), {1000, 1ull << 30, std::chrono::milliseconds(0)});
+    QVERIFY(opened);
+    std::int64_t largest = 0;
+    for (int i = 0; i < 40; ++i) {
+        std::vector<CaptureRecord> records{record({}, exchange("web", "/" + std::to_string(i), 1024 * 1024))};
+        QVERIFY((*opened)->insert(records).ok());
+        largest = std::max<std::int64_t>(largest, QFileInfo(path + "-wal").size());
+    }
+    QVERIFY2(largest <= 20 * 1024 * 1024, std::to_string(largest).c_str());
+    QCOMPARE(*(*opened)->count(), std::int64_t(40));
+}
+
 void TestCaptureStore::clear()
 {
     auto store = open();
@@ -559,6 +579,29 @@ void TestCaptureStore::queueManyThreads()
         QCOMPARE(target, "/" + std::to_string(t) + "/" + std::to_string(next[t]));
         ++next[t];
     }
+    // Across threads the order is the submission order, not the shards':
+    // the first thread to submit has the lower shard, yet submits last.
+    std::atomic<int> step{0};
+    std::thread early([&] {
+        queue.submit(exchange("web", "/registers"));
+        step = 1;
+        while (step.load() != 2)
+            std::this_thread::yield();
+        queue.submit(exchange("web", "/second"));
+    });
+    while (step.load() != 1)
+        std::this_thread::yield();
+    queue.recycle(queue.take(std::chrono::milliseconds(0)));
+    std::thread late([&] { queue.submit(exchange("web", "/first")); });
+    late.join();
+    step = 2;
+    early.join();
+    std::vector<std::string> order;
+    const CaptureBatch both = queue.take(std::chrono::milliseconds(0));
+    for (std::string_view bytes : both.records())
+        order.push_back(CaptureCodec::decode(bytes)->target);
+    QCOMPARE(order, (std::vector<std::string>{"/first", "/second"}));
+
     // Empty again: a take() waits for its timeout and returns nothing.
     QCOMPARE(queue.take(std::chrono::milliseconds(1)).size(), std::size_t(0));
 }
